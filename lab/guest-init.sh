@@ -1,0 +1,106 @@
+#!/bin/bash
+# Runs inside the lab VM as busybox init's sysinit step. The root is the host's / (read-only, 9p) under a tmpfs
+# overlay, so everything written here lives in the VM's memory; only the virtio disks persist (they hold LVM).
+set -u
+exec >/dev/console 2>&1
+log() { echo "lab-init: $*"; }
+arg() { tr ' ' '\n' </proc/cmdline | sed -n "s/^$1=//p" | head -n1; }
+mount -t proc proc /proc
+LAB_DIR=$(arg lab.dir)
+LAB_SRC=$(arg lab.src)
+mount -t sysfs sysfs /sys
+mkdir -p /dev/pts /dev/shm
+mount -t devpts devpts /dev/pts
+mount -t tmpfs tmpfs /dev/shm
+mount -t tmpfs -o mode=0755 tmpfs /run
+mount -t tmpfs tmpfs /tmp
+mount -t cgroup2 cgroup2 /sys/fs/cgroup 2>/dev/null
+mkdir -p /run/lock /var/log /var/lib/libvirt /var/cache/libvirt /run/sshd
+hostname cowherd-lab
+echo cowherd-lab >/etc/hostname
+
+ip link set lo up
+ip link set eth0 up
+ip addr add 10.0.2.15/24 dev eth0
+ip route add default via 10.0.2.2
+
+for m in dm-mod dm-snapshot dm-thin-pool dm-bufio dm-persistent-data loop; do modprobe "$m" 2>/dev/null; done
+
+# No udev in the VM: lvm2 must create device nodes itself (see ../shared/docs/lvm-libvirt-facts.md).
+cat >/etc/lvm/lvmlocal.conf <<'EOT'
+activation { udev_sync = 0 udev_rules = 0 monitoring = 0 }
+devices { obtain_device_list_from_udev = 0 use_devicesfile = 0 }
+global { use_lvmpolld = 0 }
+EOT
+
+# Quiet shells: Debian's bash sources ~/.bashrc for ssh commands; the host's dotfiles would slow every command.
+: >/root/.bashrc
+: >/root/.profile
+rm -f /root/.bash_profile /root/.bash_login 2>/dev/null
+
+vgchange -ay >/dev/null 2>&1
+if ! vgs vg0 >/dev/null 2>&1; then
+  log "first boot: seeding vg0 and vg1"
+  pvcreate -y /dev/vda && vgcreate vg0 /dev/vda &&
+    lvcreate -y -L 256M -n web vg0 && lvcreate -y -L 128M -n db vg0
+  pvcreate -y /dev/vdb && vgcreate vg1 /dev/vdb &&
+    lvcreate -y --type thin-pool -L 1G -n pool vg1 && lvcreate -y -V 512M -T vg1/pool -n thin1
+fi
+
+# libvirt: qemu:///system with plain TCG domains, no cgroups, no security driver, no default network.
+cat >/etc/libvirt/qemu.conf <<'EOT'
+user = "root"
+group = "root"
+dynamic_ownership = 0
+remember_owner = 0
+security_driver = "none"
+cgroup_controllers = [ ]
+EOT
+rm -f /etc/libvirt/qemu/networks/autostart/*.xml /etc/libvirt/qemu/autostart/*.xml 2>/dev/null
+rm -f /etc/libvirt/qemu/*.xml 2>/dev/null
+virtlogd -d
+libvirtd -d
+for _ in $(seq 1 100); do virsh -c qemu:///system list >/dev/null 2>&1 && break; sleep 0.2; done
+for dom in web01:web db01:db; do
+  name=${dom%%:*} lv=${dom##*:}
+  cat >/tmp/$name.xml <<EOT
+<domain type='qemu'>
+  <name>$name</name>
+  <memory unit='MiB'>32</memory>
+  <vcpu>1</vcpu>
+  <os><type arch='x86_64' machine='pc'>hvm</type></os>
+  <devices>
+    <emulator>/usr/bin/qemu-system-x86_64</emulator>
+    <disk type='block' device='disk'>
+      <driver name='qemu' type='raw' cache='none'/>
+      <source dev='/dev/vg0/$lv'/>
+      <target dev='vda' bus='virtio'/>
+    </disk>
+    <channel type='unix'><target type='virtio' name='org.qemu.guest_agent.0'/></channel>
+    <memballoon model='none'/>
+  </devices>
+</domain>
+EOT
+  virsh define /tmp/$name.xml >/dev/null
+done
+virsh start web01 >/dev/null || log "web01 did not start"
+
+cat >/run/sshd_config <<EOT
+Port 22
+ListenAddress 0.0.0.0
+HostKey $LAB_DIR/ssh_host_ed25519_key
+PermitRootLogin prohibit-password
+AuthorizedKeysFile $LAB_DIR/lab_key.pub
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+UsePAM no
+UseDNS no
+StrictModes no
+MaxStartups 200:30:400
+MaxSessions 200
+PidFile /run/sshd.pid
+AcceptEnv LANG LC_*
+Subsystem sftp internal-sftp
+EOT
+/usr/sbin/sshd -f /run/sshd_config
+log "ready after $(cut -d" " -f1 /proc/uptime)s of uptime (source $LAB_SRC)"
