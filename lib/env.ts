@@ -1,0 +1,38 @@
+import { z } from 'zod';
+
+// The one place where the process environment is read and validated.
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  COWHERD_CONFIG: z.string().min(1).default('./cowherd.config.json'),
+  COWHERD_DATA_DIR: z.string().min(1).default('./data'),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  COWHERD_BIND: z.string().min(1).default('127.0.0.1'),
+  /** Inventory polling interval of the pages and of the COW sampler, in milliseconds. */
+  COWHERD_POLL_MS: z.coerce.number().int().min(1000).max(3_600_000).default(5000),
+  /** Password of the first admin, created on first start when no user exists. */
+  COWHERD_ADMIN_PASSWORD: z.string().min(8, 'COWHERD_ADMIN_PASSWORD must be at least 8 characters').optional(),
+  /** Set when served over https (directly or behind a TLS proxy): session cookies get the Secure flag. */
+  COWHERD_SECURE_COOKIES: z.enum(['0', '1', 'true', 'false']).optional().transform((v) => v === '1' || v === 'true'),
+  /** Where ssh keeps its ControlMaster sockets; must be short (unix socket paths are limited to ~100 bytes). */
+  COWHERD_SSH_CONTROL_DIR: z.string().min(1).optional(),
+  /** Seconds a command may run on a host before it is killed (long operations pass their own timeout). */
+  COWHERD_COMMAND_TIMEOUT_S: z.coerce.number().int().min(1).max(86_400).default(60),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+let cached: Env | undefined;
+
+export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
+  const result = envSchema.safeParse(source);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid environment:\n${lines.join('\n')}`);
+  }
+  return result.data;
+}
+
+export function env(): Env {
+  cached ??= loadEnv();
+  return cached;
+}

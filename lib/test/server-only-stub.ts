@@ -1,0 +1,2 @@
+// vitest runs server modules outside Next.js; 'server-only' would throw there.
+export {};

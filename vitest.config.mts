@@ -1,0 +1,7 @@
+import { defineConfig } from 'vitest/config';
+import { fileURLToPath } from 'node:url';
+
+export default defineConfig({
+  resolve: { alias: { '@': fileURLToPath(new URL('./', import.meta.url)), 'server-only': fileURLToPath(new URL('./lib/test/server-only-stub.ts', import.meta.url)) } },
+  test: { include: ['lib/**/*.test.ts', 'components/**/*.test.ts', 'app/**/*.test.ts'], environment: 'node', testTimeout: 30000 },
+});
