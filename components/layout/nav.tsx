@@ -1,0 +1,36 @@
+'use client';
+
+import Link from 'next/link';
+import { usePathname } from 'next/navigation';
+
+export const NAV_ITEMS = [
+  { href: '/', label: 'Overview' },
+  { href: '/snapshots', label: 'Snapshots' },
+  { href: '/vgs', label: 'Volume groups' },
+  { href: '/guests', label: 'Guests' },
+  { href: '/jobs', label: 'Jobs' },
+  { href: '/audit', label: 'Audit' },
+] as const;
+
+export function Nav() {
+  const pathname = usePathname();
+  return (
+    <nav aria-label="Main" className="flex flex-wrap gap-1">
+      {NAV_ITEMS.map((item) => {
+        const active = item.href === '/' ? pathname === '/' : pathname.startsWith(item.href);
+        return (
+          <Link
+            key={item.href}
+            href={item.href}
+            aria-current={active ? 'page' : undefined}
+            className={`rounded px-3 py-1.5 text-sm font-medium ${
+              active ? 'bg-white/15 text-white' : 'text-emerald-100 hover:bg-white/10 hover:text-white'
+            }`}
+          >
+            {item.label}
+          </Link>
+        );
+      })}
+    </nav>
+  );
+}
