@@ -1,4 +1,4 @@
-// @ts-check
+
 const isDev = process.env.NODE_ENV !== 'production';
 
 // The app must work under this policy: no inline scripts from third parties, no frames, nothing from other origins.
@@ -22,6 +22,8 @@ const nextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
   serverExternalPackages: ['better-sqlite3'],
+  // forbidden() renders app/forbidden.tsx (403) for a signed-in user whose role is too low.
+  experimental: { authInterrupts: true },
   async headers() {
     return [
       {
@@ -37,4 +39,4 @@ const nextConfig = {
   },
 };
 
-module.exports = nextConfig;
+export default nextConfig;

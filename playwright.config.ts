@@ -2,7 +2,7 @@ import { defineConfig } from '@playwright/test';
 import path from 'node:path';
 
 const port = Number(process.env.E2E_PORT ?? 3100);
-const labDir = process.env.COWHERD_LAB_DIR ?? path.resolve(__dirname, '.lab');
+const labDir = process.env.COWHERD_LAB_DIR ?? path.resolve(import.meta.dirname, '.lab');
 export const E2E_DATA_DIR = process.env.E2E_DATA_DIR ?? path.join(labDir, 'e2e-data');
 export const E2E_ADMIN_PASSWORD = process.env.E2E_ADMIN_PASSWORD ?? 'e2e-admin-password';
 

@@ -4,6 +4,7 @@ import Link from 'next/link';
 import './globals.css';
 import { Providers } from '@/components/providers';
 import { Nav } from '@/components/layout/nav';
+import { UserMenu } from '@/components/auth/user-menu';
 
 export const metadata: Metadata = {
   title: { default: 'Cowherd', template: '%s · Cowherd' },
@@ -21,6 +22,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
                 Cowherd
               </Link>
               <Nav />
+              <UserMenu />
             </div>
           </header>
           <main className="mx-auto max-w-7xl px-4 py-6">{children}</main>

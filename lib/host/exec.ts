@@ -1,4 +1,4 @@
-import { execa, type ResultPromise } from 'execa';
+import { execa } from 'execa';
 import { CommandError, type RunOptions, type RunResult } from './types';
 
 interface SpawnSpec {
@@ -17,7 +17,7 @@ interface SpawnSpec {
 export async function spawnCommand(spec: SpawnSpec): Promise<RunResult> {
   const { options } = spec;
   const started = performance.now();
-  const child: ResultPromise<{ reject: false; stripFinalNewline: false; encoding: 'utf8' }> = execa(spec.file, spec.args, {
+  const child = execa(spec.file, spec.args, {
     shell: false,
     reject: false,
     stripFinalNewline: false,
@@ -40,7 +40,7 @@ export async function spawnCommand(spec: SpawnSpec): Promise<RunResult> {
   const base = { hostId: spec.hostId, argv: spec.argv, stdout, stderr };
   if (r.timedOut) throw new CommandError({ ...base, exitCode: r.exitCode ?? null, failure: 'timeout' });
   const code = (r as { code?: string }).code;
-  if (code === 'ENOENT' || (r.failed && r.exitCode === undefined && /ENOENT/.test(r.message))) {
+  if (code === 'ENOENT' || (r.failed && r.exitCode === undefined && /ENOENT/.test(r.message ?? ''))) {
     throw new CommandError({ ...base, exitCode: null, failure: 'not-found', message: `${spec.file}: command not found` });
   }
   if (r.isCanceled) throw new CommandError({ ...base, exitCode: null, failure: 'killed' });

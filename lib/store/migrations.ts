@@ -85,4 +85,7 @@ export const MIGRATIONS: readonly string[] = [
      stderr TEXT
    );
    CREATE INDEX audit_at ON audit(at);`,
+  // 4: the plan each job runs (JSON), so a job can be shown and resumed after a restart
+  `ALTER TABLE jobs ADD COLUMN plan TEXT;
+   CREATE INDEX audit_host_op ON audit(host, operation, at);`,
 ];

@@ -1,0 +1,13 @@
+// Runs once when the server starts: validate the configuration, create the first admin, start the COW sampler,
+// and take over jobs that were running when the server stopped.
+export async function register() {
+  if (process.env.NEXT_RUNTIME !== 'nodejs') return;
+  const { config } = await import('@/lib/config/hosts');
+  config(); // a bad hosts file fails start-up with its message
+  const { ensureInitialAdmin } = await import('@/lib/auth/bootstrap');
+  await ensureInitialAdmin();
+  const { startSampler } = await import('@/lib/inventory/sampler');
+  startSampler();
+  const { recoverJobs } = await import('@/lib/ops/jobs');
+  recoverJobs();
+}

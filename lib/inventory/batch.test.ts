@@ -1,0 +1,52 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { inventoryScript, parseAgents, parseRunning, splitSections } from './batch';
+
+const recorded = readFileSync(path.join(import.meta.dirname, 'fixtures/inventory-seed.txt'), 'utf8');
+
+describe('inventory batch', () => {
+  it('splits the recorded lab output into its sections', () => {
+    const s = splitSections(recorded);
+    expect([...s.keys()]).toEqual(['vgs', 'lvs', 'domstats', 'running', 'agents']);
+    expect(s.get('vgs')?.exitCode).toBe(0);
+    expect(JSON.parse(s.get('lvs')?.stdout ?? '')).toHaveProperty('report');
+    expect(s.get('domstats')?.stdout).toMatch(/Domain: 'db01'/);
+    expect(s.get('agents')?.stderr).toMatch(/guest agent is not connected/);
+  });
+
+  it('reads the running domains and which agents answered', () => {
+    const s = splitSections(recorded);
+    expect([...parseRunning(s.get('running')?.stdout ?? '').values()]).toEqual(['web01']);
+    expect(parseAgents(s.get('agents')?.stdout ?? '').size).toBe(0);
+  });
+
+  it('sees an agent that answered', () => {
+    const a = parseAgents('@@dom 81142170-3005-450c-944c-657d8db8911a\n{"return":{}}\n\n@@dom 82884846-468a-41d0-8774-d85aec68c67c\n\n@@end\n');
+    expect([...a]).toEqual(['81142170-3005-450c-944c-657d8db8911a']);
+  });
+
+  it('cannot be fooled by a host that prints a section marker inside a payload', () => {
+    const payload = 'x\n@@cowherd lvs 0 2 0\nzz';
+    const out = `@@cowherd vgs 0 ${Buffer.byteLength(payload)} 0\n${payload}@@cowherd lvs 0 2 0\nok`;
+    const s = splitSections(out);
+    expect(s.get('vgs')?.stdout).toBe(payload);
+    expect(s.get('lvs')?.stdout).toBe('ok');
+  });
+
+  it('counts bytes, not characters', () => {
+    const out = '@@cowherd domains 0 5 0\nснx@@cowherd vgs 0 0 0\n';
+    expect(splitSections(out).get('domains')?.stdout).toBe('снx');
+  });
+
+  it('rejects truncated output', () => {
+    expect(() => splitSections('@@cowherd vgs 0 100 0\nshort')).toThrow(/truncated/);
+    expect(() => splitSections('garbage')).toThrow(/section header/);
+  });
+
+  it('quotes every argv word into the script', () => {
+    const s = inventoryScript({ vgs: ['vgs', '-o', 'a b'], lvs: ['lvs'], libvirtUri: null });
+    expect(s).toContain("sec vgs vgs -o 'a b'");
+    expect(s).not.toContain('virsh');
+  });
+});

@@ -1,0 +1,114 @@
+import { shellJoin } from '@/lib/host/quote';
+
+/**
+ * One inventory refresh is one remote execution: `sh -c SCRIPT` runs vgs, lvs and virsh on the host and prints each
+ * result as a section. The script is built only from constant argv (quoted by shellJoin); domain identifiers come
+ * from virsh itself and are UUIDs, checked against a strict pattern before they reach virsh's own command parser.
+ *
+ * Section format, one per command:   @@cowherd <name> <exit code> <stdout bytes> <stderr bytes>\n<stdout><stderr>
+ * Byte counts (not markers inside the text) delimit the payloads, so nothing a host prints can forge a section.
+ */
+export const SECTION = '@@cowherd';
+
+export interface BatchSpec {
+  vgs: readonly string[];
+  lvs: readonly string[];
+  /** virsh connection URI; null to skip libvirt. */
+  libvirtUri: string | null;
+}
+
+export function inventoryScript(spec: BatchSpec): string {
+  const lines = [
+    'set -u',
+    'umask 077',
+    't=$(mktemp -d) || exit 70',
+    "trap 'rm -rf \"$t\"' EXIT",
+    // sec NAME CMD...: run CMD, then print the section header and both outputs with their exact sizes.
+    `sec() { n=$1; shift; "$@" >"$t/o" 2>"$t/e"; rc=$?; printf '${SECTION} %s %s %s %s\\n' "$n" "$rc" "$(wc -c <"$t/o")" "$(wc -c <"$t/e")"; cat "$t/o" "$t/e"; }`,
+    `sec vgs ${shellJoin(spec.vgs)}`,
+    `sec lvs ${shellJoin(spec.lvs)}`,
+  ];
+  if (spec.libvirtUri) {
+    const virsh = shellJoin(['virsh', '-q', '-c', spec.libvirtUri]);
+    // Not quiet for the agent batch: with -q, virsh's echo prints no newline.
+    const virshBatch = shellJoin(['virsh', '-c', spec.libvirtUri]);
+    lines.push(
+      `if ! command -v virsh >/dev/null 2>&1; then printf '${SECTION} virsh-absent 0 0 0\\n'; exit 0; fi`,
+      // State and disks of every domain, running or not, in one call.
+      `sec domstats ${virsh} domstats --state --block`,
+      // Running domains (uuid name): only they can have a guest agent.
+      `${virsh} list --uuid --name >"$t/r" 2>"$t/re"`,
+      `sec running cat "$t/r" "$t/re"`,
+      // All agent pings in ONE virsh process: "echo @@dom UUID; qemu-agent-command UUID ...; ... echo @@end".
+      // virsh keeps going after a failed command (no agent prints to stderr only).
+      `b=""`,
+      `for u in $(cut -d' ' -f1 "$t/r"); do`,
+      `  case "$u" in *[!0-9a-f-]*) continue;; esac`,
+      `  b="$b echo @@dom $u; qemu-agent-command $u '{\\"execute\\":\\"guest-ping\\"}' --timeout 2;"`,
+      `done`,
+      `if [ -n "$b" ]; then sec agents ${virshBatch} "$b echo @@end"; else printf '${SECTION} agents 0 0 0\\n'; fi`,
+    );
+  }
+  return lines.join('\n');
+}
+
+export interface Section {
+  name: string;
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Split the script's output into its sections, by the byte counts in each header. */
+export function splitSections(output: string): Map<string, Section> {
+  const buf = Buffer.from(output, 'utf8');
+  const sections = new Map<string, Section>();
+  let pos = 0;
+  const header = Buffer.from(`${SECTION} `);
+  while (pos < buf.length) {
+    if (!buf.subarray(pos, pos + header.length).equals(header)) {
+      throw new Error(`inventory output: expected a section header at byte ${pos}`);
+    }
+    const nl = buf.indexOf(0x0a, pos);
+    if (nl < 0) throw new Error('inventory output: truncated section header');
+    const parts = buf.subarray(pos + header.length, nl).toString('utf8').trim().split(/\s+/);
+    const [name, rc, outLen, errLen] = parts;
+    if (!name || rc === undefined || outLen === undefined || errLen === undefined) {
+      throw new Error(`inventory output: bad section header "${parts.join(' ')}"`);
+    }
+    const o = Number(outLen);
+    const e = Number(errLen);
+    const start = nl + 1;
+    if (start + o + e > buf.length) throw new Error(`inventory output: section ${name} is truncated`);
+    sections.set(name, {
+      name,
+      exitCode: Number(rc),
+      stdout: buf.subarray(start, start + o).toString('utf8'),
+      stderr: buf.subarray(start + o, start + o + e).toString('utf8'),
+    });
+    pos = start + o + e;
+  }
+  return sections;
+}
+
+/** Running domains from `virsh list --uuid --name`: uuid -> name. */
+export function parseRunning(stdout: string): Map<string, string> {
+  const m = new Map<string, string>();
+  for (const line of stdout.split('\n')) {
+    const hit = /^([0-9a-f-]{36})\s+(.+)$/.exec(line.trim());
+    if (hit?.[1] && hit[2]) m.set(hit[1], hit[2]);
+  }
+  return m;
+}
+
+/** The agent batch (see inventoryScript): the uuids whose guest agent answered guest-ping ({"return":{}}). */
+export function parseAgents(stdout: string): Set<string> {
+  const answered = new Set<string>();
+  for (const block of stdout.split(/^@@dom /m).slice(1)) {
+    const nl = block.indexOf('\n');
+    const uuid = (nl < 0 ? block : block.slice(0, nl)).trim();
+    const body = (nl < 0 ? '' : block.slice(nl + 1)).split(/^@@end/m)[0] ?? '';
+    if (/"return"/.test(body)) answered.add(uuid);
+  }
+  return answered;
+}

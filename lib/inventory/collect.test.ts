@@ -1,0 +1,43 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseInventory } from './collect';
+
+const fixture = (name: string) => readFileSync(path.join(import.meta.dirname, 'fixtures', name), 'utf8');
+
+describe('parseInventory on recorded lab output', () => {
+  it('reads the seed state', () => {
+    const inv = parseInventory('lab', fixture('inventory-seed.txt'), 123);
+    expect(inv.vgs.map((v) => [v.name, v.lvCount])).toEqual([['vg0', 2], ['vg1', 2]]);
+    const visible = inv.lvs.filter((l) => !l.hidden).map((l) => `${l.vg}/${l.name}:${l.kind}`);
+    expect(visible).toEqual(['vg0/db:plain', 'vg0/web:plain', 'vg1/pool:thin-pool', 'vg1/thin1:thin-volume']);
+    expect(inv.libvirt).toBe('ok');
+    expect(inv.domains).toEqual([
+      { name: 'web01', state: 'running', agent: false, disks: [{ target: 'vda', source: '/dev/vg0/web', vg: 'vg0', lv: 'web' }] },
+      { name: 'db01', state: 'shut off', agent: false, disks: [{ target: 'vda', source: '/dev/vg0/db', vg: 'vg0', lv: 'db' }] },
+    ]);
+    expect(inv.durationMs).toBe(123);
+  });
+
+  it('reads a classic snapshot with its fill and an inactive thin snapshot', () => {
+    const inv = parseInventory('lab', fixture('inventory-snapshots.txt'), 1);
+    const snap = inv.lvs.find((l) => l.name === 'web_snap');
+    expect(snap).toMatchObject({ vg: 'vg0', kind: 'snapshot', origin: 'web', cowPercent: 18.85, active: true, sizeBytes: 32 * 1024 * 1024 });
+    expect(inv.lvs.find((l) => l.name === 'web')?.kind).toBe('origin');
+    const thin = inv.lvs.find((l) => l.name === 'thin1_snap');
+    expect(thin).toMatchObject({ kind: 'thin-snapshot', origin: 'thin1', pool: 'pool', skipActivation: true, active: false, cowPercent: null });
+  });
+
+  it('keeps the LVM inventory of a host without libvirt', () => {
+    const lvmOnly = fixture('inventory-seed.txt').split('@@cowherd domstats')[0] + '@@cowherd virsh-absent 0 0 0\n';
+    const inv = parseInventory('lab', lvmOnly, 1);
+    expect(inv.libvirt).toBe('absent');
+    expect(inv.domains).toEqual([]);
+    expect(inv.vgs).toHaveLength(2);
+  });
+
+  it('fails clearly when lvs fails', () => {
+    const out = '@@cowherd vgs 5 0 19\n  No volume groups\n@@cowherd lvs 0 0 0\n';
+    expect(() => parseInventory('lab', out, 1)).toThrow(/vgs failed \(exit 5\): No volume groups/);
+  });
+});

@@ -1,0 +1,73 @@
+import type { HostRunner } from '@/lib/host/types';
+import { domainsFromDomstats } from '@/lib/libvirt/parse';
+import { lvsArgv, vgsArgv } from '@/lib/lvm/commands';
+import { buildLvmModel } from '@/lib/lvm/model';
+import { parseLvs, parseVgs } from '@/lib/lvm/reports';
+import { inventoryScript, parseAgents, parseRunning, splitSections, type Section } from './batch';
+import type { Inventory } from './types';
+
+export const LIBVIRT_URI = 'qemu:///system';
+
+export function inventoryArgv(): string[] {
+  return ['sh', '-c', inventoryScript({ vgs: vgsArgv(), lvs: lvsArgv(), libvirtUri: LIBVIRT_URI })];
+}
+
+export class InventoryError extends Error {
+  override name = 'InventoryError';
+}
+
+function required(sections: Map<string, Section>, name: string): Section {
+  const s = sections.get(name);
+  if (!s) throw new InventoryError(`the host's answer has no ${name} section`);
+  // lvm2 exits non-zero for a partial problem (one VG unreadable) but still reports the rest.
+  if (s.exitCode !== 0 && s.stdout.trim() === '') {
+    throw new InventoryError(`${name} failed (exit ${s.exitCode}): ${s.stderr.trim() || 'no output'}`);
+  }
+  return s;
+}
+
+/** Turn the output of the inventory script into an Inventory (pure: unit-tested on recorded output). */
+export function parseInventory(host: string, stdout: string, durationMs: number, collectedAt = new Date()): Inventory {
+  const sections = splitSections(stdout);
+  const model = buildLvmModel(parseVgs(required(sections, 'vgs').stdout), parseLvs(required(sections, 'lvs').stdout));
+  const vgNames = model.vgs.map((v) => v.name);
+  let libvirt: Inventory['libvirt'] = 'ok';
+  let libvirtError: string | undefined;
+  let domains: Inventory['domains'] = [];
+  if (sections.has('virsh-absent')) {
+    libvirt = 'absent';
+  } else {
+    const stats = sections.get('domstats');
+    if (!stats || stats.exitCode !== 0) {
+      libvirt = 'error';
+      libvirtError = stats?.stderr.trim() || 'virsh domstats gave no answer';
+    } else {
+      const running = parseRunning(sections.get('running')?.stdout ?? '');
+      const agents = parseAgents(sections.get('agents')?.stdout ?? '');
+      const withAgent = new Set([...running].filter(([uuid]) => agents.has(uuid)).map(([, name]) => name));
+      domains = domainsFromDomstats(stats.stdout, vgNames).map((d) => ({
+        name: d.name,
+        state: d.state,
+        agent: withAgent.has(d.name),
+        disks: d.disks.map((k) => ({ target: k.target, source: k.source, vg: k.vg, lv: k.lv })),
+      }));
+    }
+  }
+  return {
+    host,
+    vgs: model.vgs,
+    lvs: model.lvs,
+    domains,
+    libvirt,
+    ...(libvirtError ? { libvirtError } : {}),
+    collectedAt: collectedAt.toISOString(),
+    durationMs: Math.round(durationMs),
+  };
+}
+
+/** One refresh of a host's inventory: one remote execution of vgs, lvs and virsh. */
+export async function collectInventory(hostId: string, runner: HostRunner, timeoutMs = 60_000): Promise<Inventory> {
+  const t0 = performance.now();
+  const r = await runner.run(inventoryArgv(), { timeoutMs });
+  return parseInventory(hostId, r.stdout, performance.now() - t0);
+}

@@ -1,0 +1,52 @@
+import 'server-only';
+import { db } from '@/lib/store/db';
+import { fillTrend, recentSamplesByLv } from '@/lib/store/samples';
+import { inventoryView } from './service';
+import type { Inventory } from './types';
+
+export interface SnapshotTrend {
+  ratePerHour: number | null;
+  hoursToFull: number | null;
+  /** Recent samples for a sparkline: [epoch ms, percent]. */
+  samples: [number, number][];
+}
+
+export interface HostInventoryResponse extends Inventory {
+  reachable: boolean;
+  /** Set when the host did not answer the last read; the data is then the last good one. */
+  error?: string;
+  errorAt?: string;
+  /** Per snapshot uuid: fill rate and time to full from the COW history. */
+  trends: Record<string, SnapshotTrend>;
+}
+
+const TREND_WINDOW_MS = 2 * 3_600_000;
+const SPARK_POINTS = 60;
+
+export function trendsFor(inv: Inventory): Record<string, SnapshotTrend> {
+  const byLv = recentSamplesByLv(db(), inv.host, TREND_WINDOW_MS);
+  const out: Record<string, SnapshotTrend> = {};
+  for (const lv of inv.lvs) {
+    if (lv.kind !== 'snapshot') continue;
+    const s = byLv.get(lv.uuid) ?? [];
+    const t = fillTrend(s, lv.cowPercent ?? undefined);
+    const step = Math.max(1, Math.ceil(s.length / SPARK_POINTS));
+    const samples = s.filter((_, i) => i % step === 0 || i === s.length - 1).map((p) => [p.at, p.percent] as [number, number]);
+    out[lv.uuid] = { ...t, samples };
+  }
+  return out;
+}
+
+/** What GET /api/hosts/:host/inventory returns; null when the host was never read successfully. */
+export async function hostInventory(hostId: string, maxAgeMs = 1000): Promise<{ body: HostInventoryResponse | null; error?: string }> {
+  const v = await inventoryView(hostId, maxAgeMs);
+  if (!v.inventory) return { body: null, error: v.error };
+  return {
+    body: {
+      ...v.inventory,
+      reachable: v.reachable,
+      ...(v.error ? { error: v.error, errorAt: v.errorAt } : {}),
+      trends: trendsFor(v.inventory),
+    },
+  };
+}

@@ -1,0 +1,205 @@
+import { CommandError, type HostRunner } from '@/lib/host/types';
+import type { Inventory } from '@/lib/inventory/types';
+import type { Db } from '@/lib/store/db';
+import { addAudit, getJob, updateJob, updateStep } from '@/lib/store/jobs';
+import { evaluatePostCheck } from './post-checks';
+import type { Plan, Step } from './types';
+
+export interface ExecDeps {
+  db: Db;
+  runner: HostRunner;
+  /** A fresh read of the host (never a cache): post-checks decide on it. */
+  collect: () => Promise<Inventory>;
+  username: string;
+  /** Between polls of a wait step (tests shorten it). */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+interface StepOutcome {
+  ok: boolean;
+  exitCode: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+const tail = (s: string, n = 20_000) => (s.length > n ? s.slice(-n) : s);
+
+/** qemu-img -p prints "    (12.34/100%)"; lvconvert --merge prints "vg/snap: Merged: 45.67%". */
+export function parseProgress(kind: 'qemu-img' | 'merge', chunk: string): number | null {
+  const re = kind === 'qemu-img' ? /\((\d+(?:\.\d+)?)\/100%\)/g : /Merged:\s+(\d+(?:\.\d+)?)%/g;
+  let last: number | null = null;
+  for (const m of chunk.matchAll(re)) last = Number(m[1]);
+  return last;
+}
+
+/** Run one argv on the host, record it in the audit log, and never throw for a command that failed. */
+async function runAudited(
+  deps: ExecDeps,
+  job: { id: number; operation: string; host: string },
+  argv: string[],
+  opts: { timeoutMs?: number; onOutput?: (chunk: string) => void } = {},
+): Promise<StepOutcome> {
+  const t0 = performance.now();
+  let outcome: StepOutcome;
+  try {
+    const r = await deps.runner.run(argv, {
+      reject: false,
+      timeoutMs: opts.timeoutMs,
+      onStderr: opts.onOutput,
+      onStdout: opts.onOutput,
+    });
+    outcome = { ok: r.exitCode === 0, exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr };
+  } catch (e) {
+    if (!(e instanceof CommandError)) throw e;
+    outcome = { ok: false, exitCode: e.exitCode, stdout: e.stdout, stderr: e.stderr || e.message };
+  }
+  addAudit(deps.db, {
+    host: job.host,
+    jobId: job.id,
+    operation: job.operation,
+    username: deps.username,
+    argv,
+    exitCode: outcome.exitCode,
+    durationMs: performance.now() - t0,
+    stderr: outcome.ok ? null : outcome.stderr,
+  });
+  return outcome;
+}
+
+async function runWait(
+  deps: ExecDeps,
+  job: { id: number; operation: string; host: string },
+  step: Extract<Step, { kind: 'wait' }>,
+  onProgress: (p: number, message: string) => void,
+): Promise<StepOutcome> {
+  const sleep = deps.sleep ?? defaultSleep;
+  const deadline = Date.now() + step.timeoutMs;
+  const w = step.wait;
+  let startPercent: number | null = null;
+  let last: StepOutcome = { ok: false, exitCode: null, stdout: '', stderr: '' };
+  for (;;) {
+    if (w.type === 'domain-state') {
+      last = await runAudited(deps, job, ['virsh', 'domstate', w.domain]);
+      const state = last.stdout.trim();
+      const left = Math.max(0, Math.round((deadline - Date.now()) / 1000));
+      onProgress(0, `${w.domain} is ${state || 'unknown'}; waiting for ${w.states.join(' or ')} (${left} s left)`);
+      if (last.ok && w.states.includes(state)) return { ...last, ok: true };
+    } else {
+      last = await runAudited(deps, job, [
+        'lvs', '-a', '--reportformat', 'json', '-o', 'lv_name,lv_attr,data_percent,lv_merging', w.vg,
+      ]);
+      if (last.ok) {
+        const rows = (JSON.parse(last.stdout) as { report: { lv: { lv_name: string; data_percent: string }[] }[] })
+          .report[0]?.lv ?? [];
+        const snap = rows.find((r) => r.lv_name.replace(/^\[|\]$/g, '') === w.snapshot);
+        if (!snap) {
+          onProgress(1, `${w.vg}/${w.snapshot} is gone: the merge finished`);
+          return { ...last, ok: true };
+        }
+        const pct = snap.data_percent === '' ? null : Number(snap.data_percent);
+        if (pct !== null) {
+          startPercent ??= pct;
+          const done = startPercent > 0 ? Math.min(1, Math.max(0, (startPercent - pct) / startPercent)) : 0;
+          onProgress(done, `merging ${w.vg}/${w.snapshot} into ${w.origin}: ${pct.toFixed(2)}% of the COW data left`);
+        }
+      }
+    }
+    if (Date.now() >= deadline) {
+      return { ...last, ok: false, stderr: `${last.stderr}\ntimed out after ${Math.round(step.timeoutMs / 1000)} s`.trim() };
+    }
+    await sleep(step.pollMs ?? 1000);
+  }
+}
+
+/**
+ * Run a plan's steps for a started job. A failed step stops the plan, but cleanup steps (thaw, resume) still run
+ * when the step they protect succeeded. Then the host is re-read and the post-checks decide the outcome.
+ * `fromStep` resumes a job after a restart (steps before it already ran).
+ */
+export async function executePlan(deps: ExecDeps, jobId: number, plan: Plan, fromStep = 0): Promise<void> {
+  const job = { id: jobId, operation: plan.operation, host: plan.host };
+  const done = new Set<number>();
+  const prior = getJob(deps.db, jobId);
+  prior?.steps.forEach((s) => s.status === 'succeeded' && done.add(s.seq));
+  let failure: string | null = null;
+  const total = plan.steps.length || 1;
+
+  for (let i = fromStep; i < plan.steps.length; i++) {
+    const step = plan.steps[i];
+    if (!step) continue;
+    const isCleanup = step.cleanup !== undefined;
+    if (isCleanup && !done.has(step.cleanup!.after)) {
+      updateStep(deps.db, jobId, i, { status: 'skipped' });
+      continue;
+    }
+    if (failure && !isCleanup) {
+      updateStep(deps.db, jobId, i, { status: 'skipped' });
+      continue;
+    }
+    updateStep(deps.db, jobId, i, { status: 'running' });
+    updateJob(deps.db, jobId, { phase: step.title, progress: i / total });
+    const setProgress = (p: number, message?: string) =>
+      updateJob(deps.db, jobId, { progress: (i + Math.min(1, Math.max(0, p))) / total, ...(message ? { message } : {}) });
+
+    let outcome: StepOutcome;
+    if (step.kind === 'run') {
+      const kind = step.progress === 'qemu-img' ? 'qemu-img' : step.argv[0] === 'lvconvert' ? 'merge' : null;
+      outcome = await runAudited(deps, job, step.argv, {
+        timeoutMs: step.timeoutMs,
+        onOutput: kind
+          ? (chunk) => {
+              const p = parseProgress(kind, chunk);
+              if (p !== null) setProgress(p / 100, `${step.title}: ${p.toFixed(1)}%`);
+            }
+          : undefined,
+      });
+      if (!outcome.ok && outcome.exitCode !== null && step.okExitCodes?.includes(outcome.exitCode)) {
+        outcome = { ...outcome, ok: true };
+      }
+      if (!outcome.ok && step.failMessage) outcome = { ...outcome, stderr: `${step.failMessage}\n${outcome.stderr}` };
+    } else {
+      outcome = await runWait(deps, job, step, (p, message) => setProgress(p, message));
+    }
+    updateStep(deps.db, jobId, i, {
+      status: outcome.ok ? 'succeeded' : 'failed',
+      exitCode: outcome.exitCode,
+      stdout: tail(outcome.stdout),
+      stderr: tail(outcome.stderr),
+    });
+    if (outcome.ok) done.add(i);
+    else if (!failure) {
+      const why = outcome.stderr.trim().split('\n').filter(Boolean).slice(-3).join(' / ');
+      failure = `${step.title} failed${outcome.exitCode !== null ? ` (exit ${outcome.exitCode})` : ''}: ${why || 'no output'}`;
+    }
+  }
+
+  // Post-checks re-read the host; they run after a failure too, so the job says what state the host is in.
+  updateJob(deps.db, jobId, { phase: 'checking the host', progress: failure ? null : 0.99 });
+  const results: string[] = [];
+  let postOk = true;
+  try {
+    const inv = await deps.collect();
+    for (const pc of plan.postChecks) {
+      const r =
+        pc.check.type === 'file-present'
+          ? (await runAudited(deps, job, ['test', '-f', pc.check.path])).ok
+            ? { ok: true, detail: `${pc.check.path} exists` }
+            : { ok: false, detail: `${pc.check.path} does not exist` }
+          : evaluatePostCheck(inv, pc.check);
+      results.push(`${r.ok ? '✓' : '✗'} ${pc.title}${r.detail ? `: ${r.detail}` : ''}`);
+      if (!r.ok) postOk = false;
+    }
+  } catch (e) {
+    postOk = false;
+    results.push(`✗ could not re-read the host: ${(e as Error).message}`);
+  }
+  const ok = !failure && postOk;
+  updateJob(deps.db, jobId, {
+    status: ok ? 'succeeded' : 'failed',
+    phase: ok ? 'done' : 'failed',
+    progress: ok ? 1 : null,
+    message: results.join('\n'),
+    error: failure ?? (postOk ? null : 'the host does not show the expected result (see the checks)'),
+  });
+}

@@ -1,0 +1,89 @@
+import 'server-only';
+import { findHost } from '@/lib/config/hosts';
+import { runnerFor } from '@/lib/host';
+import { refreshInventory } from '@/lib/inventory/service';
+import { db } from '@/lib/store/db';
+import { getJob, listJobs, startJob, updateJob } from '@/lib/store/jobs';
+import { executePlan } from './executor';
+import { parseOperation } from './registry';
+import type { Plan, PlanResult } from './types';
+
+export type OperationOutcome =
+  | { ok: true; dryRun: true; plan: Plan }
+  | { ok: true; dryRun: false; job: { id: number; status: string }; plan: Plan }
+  | { ok: false; status: number; error: string; preflight?: Plan['preflight'] };
+
+/** Validate, read the host afresh, and build the plan. Nothing runs on the host but the read. */
+export async function planOperation(hostId: string, operation: string, params: unknown): Promise<PlanResult & { status?: number }> {
+  const host = findHost(hostId);
+  if (!host) return { ok: false, error: `unknown host ${hostId}`, status: 404 };
+  const parsed = parseOperation(operation, params);
+  if (!parsed.ok) return { ok: false, error: parsed.error, status: 400 };
+  let inv;
+  try {
+    inv = await refreshInventory(hostId, 0);
+  } catch (e) {
+    return { ok: false, error: `cannot read ${hostId}: ${(e as Error).message}`, status: 502 };
+  }
+  const result = parsed.def.plan({ inv, exportDir: host.exportDir }, parsed.params as never);
+  return result.ok ? result : { ...result, status: 409 };
+}
+
+export async function runOperation(
+  username: string,
+  hostId: string,
+  operation: string,
+  params: unknown,
+  dryRun: boolean,
+): Promise<OperationOutcome> {
+  const planned = await planOperation(hostId, operation, params);
+  if (!planned.ok) return { ok: false, status: planned.status ?? 409, error: planned.error, preflight: planned.preflight };
+  const { plan } = planned;
+  if (dryRun) return { ok: true, dryRun: true, plan };
+  const started = startJob(db(), plan, username);
+  if (!started.ok) return { ok: false, status: 409, error: started.error };
+  launch(started.jobId, plan, username);
+  return { ok: true, dryRun: false, job: { id: started.jobId, status: 'running' }, plan };
+}
+
+function launch(jobId: number, plan: Plan, username: string, fromStep = 0): void {
+  const host = findHost(plan.host);
+  if (!host) {
+    updateJob(db(), jobId, { status: 'failed', error: `host ${plan.host} is no longer configured` });
+    return;
+  }
+  executePlan(
+    { db: db(), runner: runnerFor(host), collect: () => refreshInventory(plan.host, 0), username },
+    jobId,
+    plan,
+    fromStep,
+  ).catch((e: unknown) => {
+    console.error(`job ${jobId} crashed`, e);
+    updateJob(db(), jobId, { status: 'failed', phase: 'failed', error: `internal error: ${(e as Error).message}` });
+  });
+}
+
+/**
+ * After a restart no job may stay "running" forever. A job whose plan is resumable (a merge) continues from the
+ * first step that had not finished, driven by what the host shows; any other job runs its pending cleanup steps
+ * (thaw, resume) and the post-checks, and ends as failed with "interrupted".
+ */
+export function recoverJobs(): void {
+  for (const j of listJobs(db(), { status: ['running', 'queued'], limit: 1000 })) {
+    const full = getJob(db(), j.id);
+    if (!full?.plan) {
+      updateJob(db(), j.id, { status: 'failed', error: 'interrupted by a restart (no plan stored)' });
+      continue;
+    }
+    const firstOpen = full.steps.find((s) => s.status !== 'succeeded' && s.status !== 'skipped')?.seq ?? full.steps.length;
+    const resumable = full.plan.operation === 'merge-snapshot' || full.plan.operation === 'complete-merge';
+    updateJob(db(), j.id, { message: `resumed after a restart at step ${firstOpen + 1}` });
+    if (resumable) {
+      launch(j.id, full.plan, j.username, firstOpen);
+    } else {
+      // Mark the interrupted step failed so only cleanups run from here on.
+      const interrupted: Plan = { ...full.plan, steps: full.plan.steps.map((s, i) => (i === firstOpen && !s.cleanup ? { ...s, kind: 'run' as const, argv: ['false'], title: `${s.title} (interrupted by a restart)` } : s)) };
+      launch(j.id, interrupted, j.username, firstOpen);
+    }
+  }
+}
