@@ -20,6 +20,8 @@ const csp = [
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   reactStrictMode: true,
+  // Separate build directories let several checkouts or test runs build side by side.
+  distDir: process.env.COWHERD_DIST_DIR || '.next',
   poweredByHeader: false,
   serverExternalPackages: ['better-sqlite3'],
   // forbidden() renders app/forbidden.tsx (403) for a signed-in user whose role is too low.
