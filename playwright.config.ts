@@ -1,10 +1,6 @@
 import { defineConfig } from '@playwright/test';
 import path from 'node:path';
-
-const port = Number(process.env.E2E_PORT ?? 3100);
-const labDir = process.env.COWHERD_LAB_DIR ?? path.resolve(import.meta.dirname, '.lab');
-export const E2E_DATA_DIR = process.env.E2E_DATA_DIR ?? path.join(labDir, 'e2e-data');
-export const E2E_ADMIN_PASSWORD = process.env.E2E_ADMIN_PASSWORD ?? 'e2e-admin-password';
+import { BASE_URL, E2E_ADMIN_PASSWORD, E2E_DATA_DIR, E2E_PORT as port, LAB_DIR as labDir, STORAGE_STATE } from './e2e/env';
 
 export default defineConfig({
   testDir: './e2e',
@@ -16,7 +12,8 @@ export default defineConfig({
   reporter: process.env.CI ? [['list'], ['html', { open: 'never' }]] : 'list',
   globalSetup: './e2e/global-setup.ts',
   use: {
-    baseURL: `http://127.0.0.1:${port}`,
+    baseURL: BASE_URL,
+    storageState: STORAGE_STATE,
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
     launchOptions: {
@@ -37,7 +34,7 @@ export default defineConfig({
   webServer: {
     // The production build, served by `npm start`, pointed at the lab.
     command: 'npm start',
-    url: `http://127.0.0.1:${port}/api/health`,
+    url: `${BASE_URL}/api/health`,
     reuseExistingServer: !process.env.CI,
     timeout: 120_000,
     stdout: 'pipe',

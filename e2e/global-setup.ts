@@ -1,8 +1,5 @@
 import { request, type FullConfig } from '@playwright/test';
-import path from 'node:path';
-import { E2E_ADMIN_PASSWORD } from '../playwright.config';
-
-export const STORAGE_STATE = path.resolve(import.meta.dirname, '../.lab/e2e-admin-state.json');
+import { E2E_ADMIN_PASSWORD, STORAGE_STATE } from './env';
 
 // Log in once as the admin the server created from COWHERD_ADMIN_PASSWORD and keep the session cookie for the specs.
 export default async function globalSetup(config: FullConfig) {
