@@ -9,5 +9,5 @@ export async function register() {
   const { startSampler } = await import('@/lib/inventory/sampler');
   startSampler();
   const { recoverJobs } = await import('@/lib/ops/jobs');
-  recoverJobs();
+  await recoverJobs();
 }

@@ -67,6 +67,12 @@ async function runAudited(
   return outcome;
 }
 
+interface LvRow {
+  lv_name: string;
+  lv_attr: string;
+  data_percent: string;
+}
+
 async function runWait(
   deps: ExecDeps,
   job: { id: number; operation: string; host: string },
@@ -74,9 +80,12 @@ async function runWait(
   onProgress: (p: number, message: string) => void,
 ): Promise<StepOutcome> {
   const sleep = deps.sleep ?? defaultSleep;
-  const deadline = Date.now() + step.timeoutMs;
+  let deadline = Date.now() + step.timeoutMs;
+  let fallbackUsed = false;
   const w = step.wait;
   let startPercent: number | null = null;
+  let lastPercent: number | null = null;
+  let lastDrive = 0;
   let last: StepOutcome = { ok: false, exitCode: null, stdout: '', stderr: '' };
   for (;;) {
     if (w.type === 'domain-state') {
@@ -87,25 +96,42 @@ async function runWait(
       if (last.ok && w.states.includes(state)) return { ...last, ok: true };
     } else {
       last = await runAudited(deps, job, [
-        'lvs', '-a', '--reportformat', 'json', '-o', 'lv_name,lv_attr,data_percent,lv_merging', w.vg,
+        'lvs', '-a', '--reportformat', 'json', '-o', 'lv_name,lv_attr,data_percent', w.vg,
       ]);
       if (last.ok) {
-        const rows = (JSON.parse(last.stdout) as { report: { lv: { lv_name: string; data_percent: string }[] }[] })
-          .report[0]?.lv ?? [];
+        const rows = (JSON.parse(last.stdout) as { report: { lv: LvRow[] }[] }).report[0]?.lv ?? [];
         const snap = rows.find((r) => r.lv_name.replace(/^\[|\]$/g, '') === w.snapshot);
         if (!snap) {
           onProgress(1, `${w.vg}/${w.snapshot} is gone: the merge finished`);
           return { ...last, ok: true };
         }
+        const origin = rows.find((r) => r.lv_name === w.origin);
         const pct = snap.data_percent === '' ? null : Number(snap.data_percent);
         if (pct !== null) {
           startPercent ??= pct;
           const done = startPercent > 0 ? Math.min(1, Math.max(0, (startPercent - pct) / startPercent)) : 0;
           onProgress(done, `merging ${w.vg}/${w.snapshot} into ${w.origin}: ${pct.toFixed(2)}% of the COW data left`);
         }
+        const originOpen = origin?.lv_attr[5] === 'o';
+        // Drive a lingering merge: the origin must be closed; refresh when nothing moves (or at the start).
+        if (w.drive && origin && !originOpen && (pct === null || pct === 0 || pct === lastPercent) && Date.now() - lastDrive > 3000) {
+          lastDrive = Date.now();
+          await runAudited(deps, job, ['lvchange', '--refresh', `${w.vg}/${w.origin}`], { timeoutMs: step.timeoutMs });
+          lastPercent = pct;
+          continue;
+        }
+        if (w.drive && originOpen) onProgress(0, `${w.vg}/${w.origin} is open (a guest or another program uses it); the merge waits`);
+        lastPercent = pct;
       }
     }
     if (Date.now() >= deadline) {
+      if (step.onTimeout && !fallbackUsed) {
+        fallbackUsed = true;
+        onProgress(0, `${step.title}: timed out; ${step.onTimeout.title}`);
+        await runAudited(deps, job, step.onTimeout.argv);
+        deadline = Date.now() + Math.min(step.timeoutMs, 60_000);
+        continue;
+      }
       return { ...last, ok: false, stderr: `${last.stderr}\ntimed out after ${Math.round(step.timeoutMs / 1000)} s`.trim() };
     }
     await sleep(step.pollMs ?? 1000);
@@ -117,15 +143,30 @@ async function runWait(
  * when the step they protect succeeded. Then the host is re-read and the post-checks decide the outcome.
  * `fromStep` resumes a job after a restart (steps before it already ran).
  */
-export async function executePlan(deps: ExecDeps, jobId: number, plan: Plan, fromStep = 0): Promise<void> {
+export async function executePlan(
+  deps: ExecDeps,
+  jobId: number,
+  plan: Plan,
+  fromStep = 0,
+  opts: { interrupted?: boolean } = {},
+): Promise<void> {
   const job = { id: jobId, operation: plan.operation, host: plan.host };
   const done = new Set<number>();
   const prior = getJob(deps.db, jobId);
   prior?.steps.forEach((s) => s.status === 'succeeded' && done.add(s.seq));
   let failure: string | null = null;
   const total = plan.steps.length || 1;
+  let start = fromStep;
+  const cut = plan.steps[fromStep];
+  if (opts.interrupted && cut && !cut.cleanup) {
+    // The server stopped while this step ran; repeating it is not safe, so it counts as failed and only the
+    // cleanups after it (thaw, resume) still run.
+    failure = `${cut.title}: interrupted by a restart of the server`;
+    updateStep(deps.db, jobId, fromStep, { status: 'failed', stderr: 'interrupted by a restart of the server' });
+    start = fromStep + 1;
+  }
 
-  for (let i = fromStep; i < plan.steps.length; i++) {
+  for (let i = start; i < plan.steps.length; i++) {
     const step = plan.steps[i];
     if (!step) continue;
     const isCleanup = step.cleanup !== undefined;

@@ -46,7 +46,7 @@ export async function runOperation(
   return { ok: true, dryRun: false, job: { id: started.jobId, status: 'running' }, plan };
 }
 
-function launch(jobId: number, plan: Plan, username: string, fromStep = 0): void {
+function launch(jobId: number, plan: Plan, username: string, fromStep = 0, interrupted = false): void {
   const host = findHost(plan.host);
   if (!host) {
     updateJob(db(), jobId, { status: 'failed', error: `host ${plan.host} is no longer configured` });
@@ -57,6 +57,7 @@ function launch(jobId: number, plan: Plan, username: string, fromStep = 0): void
     jobId,
     plan,
     fromStep,
+    { interrupted },
   ).catch((e: unknown) => {
     console.error(`job ${jobId} crashed`, e);
     updateJob(db(), jobId, { status: 'failed', phase: 'failed', error: `internal error: ${(e as Error).message}` });
@@ -68,22 +69,33 @@ function launch(jobId: number, plan: Plan, username: string, fromStep = 0): void
  * first step that had not finished, driven by what the host shows; any other job runs its pending cleanup steps
  * (thaw, resume) and the post-checks, and ends as failed with "interrupted".
  */
-export function recoverJobs(): void {
+export async function recoverJobs(): Promise<void> {
   for (const j of listJobs(db(), { status: ['running', 'queued'], limit: 1000 })) {
     const full = getJob(db(), j.id);
     if (!full?.plan) {
-      updateJob(db(), j.id, { status: 'failed', error: 'interrupted by a restart (no plan stored)' });
+      updateJob(db(), j.id, { status: 'failed', phase: 'failed', error: 'interrupted by a restart (no plan stored)' });
       continue;
     }
-    const firstOpen = full.steps.find((s) => s.status !== 'succeeded' && s.status !== 'skipped')?.seq ?? full.steps.length;
-    const resumable = full.plan.operation === 'merge-snapshot' || full.plan.operation === 'complete-merge';
-    updateJob(db(), j.id, { message: `resumed after a restart at step ${firstOpen + 1}` });
-    if (resumable) {
-      launch(j.id, full.plan, j.username, firstOpen);
+    const plan = full.plan;
+    let from = full.steps.find((s) => s.status !== 'succeeded' && s.status !== 'skipped')?.seq ?? full.steps.length;
+    updateJob(db(), j.id, { message: `the server restarted during step ${from + 1}; continuing from what the host shows` });
+    if (plan.resumable) {
+      // A merge goes on in the kernel without us: if the host shows the snapshot merging (or gone), skip to the
+      // wait that drives it to the end; lvconvert --merge would refuse a snapshot that is already merging.
+      const step = plan.steps[from];
+      if (step?.kind === 'run' && step.argv[0] === 'lvconvert') {
+        const { vg, snapshot } = plan.params as { vg: string; snapshot: string };
+        try {
+          const inv = await refreshInventory(plan.host, 0);
+          const snap = inv.lvs.find((l) => l.vg === vg && l.name === snapshot);
+          if (!snap || snap.merging) from += 1;
+        } catch {
+          // Host unreachable: the executor's own reads will fail and end the job with the reason.
+        }
+      }
+      launch(j.id, plan, j.username, from);
     } else {
-      // Mark the interrupted step failed so only cleanups run from here on.
-      const interrupted: Plan = { ...full.plan, steps: full.plan.steps.map((s, i) => (i === firstOpen && !s.cleanup ? { ...s, kind: 'run' as const, argv: ['false'], title: `${s.title} (interrupted by a restart)` } : s)) };
-      launch(j.id, interrupted, j.username, firstOpen);
+      launch(j.id, plan, j.username, from, true);
     }
   }
 }

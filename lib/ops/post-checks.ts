@@ -28,6 +28,11 @@ export function evaluatePostCheck(inv: Inventory, c: PostCheck): { ok: boolean; 
       if (!lv) return { ok: false, detail: `lvs does not list ${c.vg}/${c.lv}` };
       return lv.merging || lv.attr.startsWith('O') ? { ok: false, detail: `attr ${lv.attr}: still merging` } : { ok: true, detail: `attr ${lv.attr}` };
     }
+    case 'lv-merging': {
+      const lv = find(c.vg, c.lv);
+      if (!lv) return { ok: false, detail: `lvs does not list ${c.vg}/${c.lv}` };
+      return lv.merging ? { ok: true, detail: `attr ${lv.attr}: merge pending` } : { ok: false, detail: `attr ${lv.attr}: not merging` };
+    }
     case 'domain-state': {
       const d = inv.domains.find((x) => x.name === c.domain);
       if (!d) return { ok: false, detail: `virsh does not list ${c.domain}` };

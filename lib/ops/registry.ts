@@ -10,6 +10,7 @@ import {
   removeSnapshotParams,
   type PlanContext,
 } from './plans';
+import { completeMergeParams, mergeSnapshotParams, planCompleteMerge, planMergeSnapshot } from './merge';
 import type { OperationName, PlanResult } from './types';
 
 interface OperationDef {
@@ -22,6 +23,8 @@ export const OPERATIONS: Partial<Record<OperationName, OperationDef>> = {
   'extend-snapshot': { schema: extendSnapshotParams, plan: planExtendSnapshot },
   'remove-snapshot': { schema: removeSnapshotParams, plan: planRemoveSnapshot },
   'export-snapshot': { schema: exportSnapshotParams, plan: planExportSnapshot },
+  'merge-snapshot': { schema: mergeSnapshotParams, plan: planMergeSnapshot },
+  'complete-merge': { schema: completeMergeParams, plan: planCompleteMerge },
 };
 
 export const operationRequest = z

@@ -6,10 +6,14 @@ export function stepCommand(step: Step): string {
   if (step.kind === 'run') return shellJoin(step.argv);
   const w = step.wait;
   switch (w.type) {
-    case 'domain-state':
-      return `# wait until virsh domstate ${shellJoin([w.domain])} is ${w.states.join(' or ')} (at most ${Math.round(step.timeoutMs / 1000)} s)`;
-    case 'merge-finished':
-      return `# wait until lvs -a no longer lists ${w.vg}/${w.snapshot} (merge finished; at most ${Math.round(step.timeoutMs / 1000)} s)`;
+    case 'domain-state': {
+      const wait = `# wait until virsh domstate ${shellJoin([w.domain])} is ${w.states.join(' or ')} (at most ${Math.round(step.timeoutMs / 1000)} s)`;
+      return step.onTimeout ? `${wait}\n# then, if it is still running (you agreed to a forced power-off):\n${shellJoin(step.onTimeout.argv)}` : wait;
+    }
+    case 'merge-finished': {
+      const wait = `# wait until lvs -a no longer lists ${w.vg}/${w.snapshot} (merge finished; at most ${Math.round(step.timeoutMs / 1000)} s)`;
+      return w.drive ? `${wait}\n# while it is still listed:\n${shellJoin(['lvchange', '--refresh', `${w.vg}/${w.origin}`])}` : wait;
+    }
   }
 }
 

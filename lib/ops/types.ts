@@ -22,8 +22,12 @@ export interface Check {
 export type WaitSpec =
   /** Poll `virsh domstate` until the domain is in one of the states. */
   | { type: 'domain-state'; domain: string; states: string[] }
-  /** Poll `lvs -a` until the snapshot is gone (a merge finished); progress is its data_percent falling to 0. */
-  | { type: 'merge-finished'; vg: string; snapshot: string; origin: string };
+  /**
+   * Poll `lvs -a` until the snapshot is gone (a merge finished); progress is its data_percent falling to 0.
+   * With `drive`, while the snapshot lingers and its origin is closed, `lvchange --refresh VG/ORIGIN` starts a
+   * deferred merge and finishes lvm2's bookkeeping (with lvmpolld off nothing else does; see the facts sheet).
+   */
+  | { type: 'merge-finished'; vg: string; snapshot: string; origin: string; drive?: boolean };
 
 export type Step =
   | {
@@ -40,13 +44,23 @@ export type Step =
       /** A clearer message than the command's stderr when it fails. */
       failMessage?: string;
     }
-  | { kind: 'wait'; title: string; wait: WaitSpec; timeoutMs: number; pollMs?: number; cleanup?: { after: number } };
+  | {
+      kind: 'wait';
+      title: string;
+      wait: WaitSpec;
+      timeoutMs: number;
+      pollMs?: number;
+      cleanup?: { after: number };
+      /** Run when the wait times out (a forced power-off the user agreed to), then wait as long again. */
+      onTimeout?: { title: string; argv: string[] };
+    };
 
 export type PostCheck =
   | { type: 'lv-present'; vg: string; lv: string; origin?: string }
   | { type: 'lv-absent'; vg: string; lv: string }
   | { type: 'lv-size-at-least'; vg: string; lv: string; bytes: number }
   | { type: 'lv-not-merging'; vg: string; lv: string }
+  | { type: 'lv-merging'; vg: string; lv: string }
   | { type: 'domain-state'; domain: string; states: string[] }
   | { type: 'file-present'; path: string };
 
@@ -64,6 +78,8 @@ export interface Plan {
   steps: Step[];
   postChecks: { title: string; check: PostCheck }[];
   destructive: boolean;
+  /** After a restart the job continues from what the host shows (merges) instead of ending as interrupted. */
+  resumable?: boolean;
 }
 
 export type PlanResult = { ok: true; plan: Plan } | { ok: false; error: string; preflight?: Check[] };

@@ -1,0 +1,215 @@
+import { z } from 'zod';
+import type { Inventory, InventoryDomain, InventoryLv } from '@/lib/inventory/types';
+import { validateLvName, validateVgName } from '@/lib/lvm/names';
+import { guestsUsing, type PlanContext } from './plans';
+import type { Check, Plan, PlanResult, PostCheck, Step } from './types';
+
+const name = (validate: (v: string) => string | null) =>
+  z.string().superRefine((v, ctx) => {
+    const e = validate(v);
+    if (e) ctx.addIssue({ code: 'custom', message: e });
+  });
+
+const guestOptions = {
+  /** ACPI shutdown wait before giving up (or powering off, with consent). */
+  shutdownTimeoutS: z.number().int().min(5).max(3600).default(120),
+  /** Consent to `virsh destroy` (pull the plug) when the guest ignores the ACPI shutdown. */
+  forceOff: z.boolean().default(false),
+  /** Start the guests again after the merge. */
+  startAgain: z.boolean().default(true),
+};
+
+export const mergeSnapshotParams = z
+  .object({
+    vg: name(validateVgName),
+    snapshot: name((v) => validateLvName(v)),
+    /**
+     * now: the origin is not in use, merge at once. shutdown: shut the guests using the origin down, merge, start
+     * them again. schedule: run lvconvert --merge while the origin is open; lvm2 defers it (complete it later).
+     */
+    mode: z.enum(['now', 'shutdown', 'schedule']),
+    ...guestOptions,
+  })
+  .strict();
+
+export const completeMergeParams = z
+  .object({
+    vg: name(validateVgName),
+    snapshot: name((v) => validateLvName(v)),
+    /** Shut down guests that still use the origin before completing. */
+    shutdown: z.boolean().default(false),
+    ...guestOptions,
+  })
+  .strict();
+
+const MERGE_TIMEOUT_MS = 6 * 3600_000;
+const check = (title: string, ok: boolean, detail?: string, blocking = true): Check => ({ title, ok, detail, blocking });
+
+const active = (d: InventoryDomain) => d.state !== 'shut off' && d.state !== 'crashed';
+
+function shutdownSteps(guests: InventoryDomain[], timeoutS: number, forceOff: boolean): Step[] {
+  return guests.flatMap((g): Step[] => [
+    { kind: 'run', title: `Shut down ${g.name} (ACPI)`, argv: ['virsh', 'shutdown', g.name] },
+    {
+      kind: 'wait',
+      title: `Wait until ${g.name} is shut off`,
+      wait: { type: 'domain-state', domain: g.name, states: ['shut off'] },
+      timeoutMs: timeoutS * 1000,
+      pollMs: 1000,
+      ...(forceOff ? { onTimeout: { title: `power ${g.name} off (virsh destroy)`, argv: ['virsh', 'destroy', g.name] } } : {}),
+    },
+  ]);
+}
+
+function mergeWait(vg: string, snap: InventoryLv, origin: string): Step {
+  return {
+    kind: 'wait',
+    title: `Wait until the merge of ${vg}/${snap.name} has finished`,
+    wait: { type: 'merge-finished', vg, snapshot: snap.name, origin, drive: true },
+    timeoutMs: MERGE_TIMEOUT_MS,
+    pollMs: 1000,
+  };
+}
+
+function commonPreflight(inv: Inventory, vg: string, snapName: string, snap: InventoryLv | undefined, origin: InventoryLv | undefined): Check[] {
+  return [
+    check('Snapshot exists', !!snap, snap ? `${vg}/${snapName} (${snap.attr})` : `no logical volume ${vg}/${snapName}`),
+    check('It is a snapshot', !!snap && (snap.kind === 'snapshot' || snap.kind === 'thin-snapshot'), snap ? `kind ${snap.kind}` : undefined),
+    check('Snapshot is valid', !!snap && !snap.invalid, 'an invalid snapshot lost its data when its COW area filled up; it cannot be merged, only removed'),
+    check('No failed merge', !!snap && !snap.mergeFailed,
+      'lvm2 marked this merge as failed (attr m/M): look at the kernel log (dmesg) on the host, check the disk, then retry with "complete pending merge" or ask for help; do not remove the snapshot'),
+    check('Origin exists', !!origin, origin ? `${vg}/${origin.name} (${origin.attr})` : `origin of ${vg}/${snapName} not found`),
+    check('Host inventory has libvirt', inv.libvirt !== 'error', inv.libvirtError ?? 'virsh answered', false),
+  ];
+}
+
+function blockedBy(preflight: Check[]): PlanResult | null {
+  const bad = preflight.filter((c) => !c.ok && c.blocking);
+  return bad.length ? { ok: false, error: bad.map((c) => `${c.title}: ${c.detail ?? 'failed'}`).join('; '), preflight } : null;
+}
+
+function consequences(vg: string, snap: InventoryLv | undefined, origin: string): string[] {
+  return [
+    `Everything written to ${vg}/${origin} since the snapshot ${snap?.name ?? ''} was taken is lost: the volume goes back to the snapshot's state.`,
+    `The snapshot ${vg}/${snap?.name ?? ''} disappears when the merge ends.`,
+  ];
+}
+
+export function planMergeSnapshot(ctx: PlanContext, p: z.infer<typeof mergeSnapshotParams>): PlanResult {
+  const { inv } = ctx;
+  const snap = inv.lvs.find((l) => l.vg === p.vg && l.name === p.snapshot);
+  const originName = snap?.origin ?? '';
+  const origin = inv.lvs.find((l) => l.vg === p.vg && l.name === originName);
+  const guests = origin ? guestsUsing(inv, p.vg, originName) : [];
+  const inUse = guests.filter(active);
+  const preflight = [
+    ...commonPreflight(inv, p.vg, p.snapshot, snap, origin),
+    check('Snapshot is not merging already', !!snap && !snap.merging, 'a merge is pending: use "complete pending merge"'),
+  ];
+  if (p.mode === 'now') {
+    preflight.push(check('No guest uses the origin', inUse.length === 0,
+      inUse.length ? `${inUse.map((g) => `${g.name} is ${g.state}`).join(', ')}: shut it down first, or schedule the merge` : 'no running guest has it as a disk'));
+    preflight.push(check('The origin is not open', !!origin && !origin.open,
+      origin?.open ? `${p.vg}/${originName} is open (mounted or used by a program); the merge would be deferred` : 'closed'));
+  }
+  if (p.mode === 'shutdown') {
+    preflight.push(check('A guest to shut down uses the origin', inUse.length > 0, inUse.length ? inUse.map((g) => g.name).join(', ') : 'no running guest uses it: merge now instead'));
+  }
+  const b = blockedBy(preflight);
+  if (b || !snap || !origin) return b ?? { ok: false, error: 'preflight failed', preflight };
+
+  const merge: Step = { kind: 'run', title: `Merge ${p.vg}/${p.snapshot} into ${p.vg}/${originName}`, argv: ['lvconvert', '--merge', '--interval', '1', `${p.vg}/${p.snapshot}`], timeoutMs: MERGE_TIMEOUT_MS };
+  const gone: { title: string; check: PostCheck }[] = [
+    { title: `lvs -a no longer lists ${p.vg}/${p.snapshot}`, check: { type: 'lv-absent', vg: p.vg, lv: p.snapshot } },
+    { title: `${p.vg}/${originName} is a normal volume again`, check: { type: 'lv-not-merging', vg: p.vg, lv: originName } },
+  ];
+  const base = { host: inv.host, params: p, lockKey: `${inv.host}:${p.vg}`, preflight, destructive: true, consequences: consequences(p.vg, snap, originName) };
+
+  if (p.mode === 'schedule') {
+    const plan: Plan = {
+      ...base,
+      operation: 'merge-snapshot',
+      summary: `Schedule the merge of ${p.vg}/${p.snapshot} into ${p.vg}/${originName}; it completes after ${inUse.map((g) => g.name).join(', ') || 'whatever holds the origin'} releases the volume`,
+      consequences: [
+        ...base.consequences,
+        `lvm2 defers the merge while ${p.vg}/${originName} is open; until it completes, no new snapshot of ${originName} can be made.`,
+        'Complete it later from Cowherd ("complete pending merge") after the guest has stopped.',
+      ],
+      steps: [{ kind: 'run', title: `Schedule the merge of ${p.vg}/${p.snapshot}`, argv: ['lvconvert', '--merge', `${p.vg}/${p.snapshot}`] }],
+      postChecks: [
+        { title: `${p.vg}/${p.snapshot} is marked for merging`, check: { type: 'lv-merging', vg: p.vg, lv: p.snapshot } },
+      ],
+    };
+    return { ok: true, plan };
+  }
+
+  const steps: Step[] = [];
+  if (p.mode === 'shutdown') steps.push(...shutdownSteps(inUse, p.shutdownTimeoutS, p.forceOff));
+  steps.push(merge, mergeWait(p.vg, snap, originName));
+  const restart = p.mode === 'shutdown' && p.startAgain ? inUse : [];
+  for (const g of restart) steps.push({ kind: 'run', title: `Start ${g.name} again`, argv: ['virsh', 'start', g.name] });
+  const plan: Plan = {
+    ...base,
+    operation: 'merge-snapshot',
+    summary:
+      p.mode === 'shutdown'
+        ? `Shut down ${inUse.map((g) => g.name).join(', ')}, roll ${p.vg}/${originName} back to ${p.snapshot}${restart.length ? ', and start the guest again' : ''}`
+        : `Roll ${p.vg}/${originName} back to ${p.snapshot} now (merge)`,
+    consequences: [
+      ...base.consequences,
+      ...(p.mode === 'shutdown'
+        ? [`${inUse.map((g) => g.name).join(', ')} will be shut down (ACPI, up to ${p.shutdownTimeoutS} s)${p.forceOff ? ', then powered off if it does not stop' : '; if it ignores the request the job stops without merging'}.`]
+        : []),
+    ],
+    steps,
+    postChecks: [
+      ...gone,
+      ...(p.mode === 'shutdown'
+        ? inUse.map((g) => ({ title: `${g.name} is ${p.startAgain ? 'running' : 'shut off'}`, check: { type: 'domain-state' as const, domain: g.name, states: [p.startAgain ? 'running' : 'shut off'] } }))
+        : []),
+    ],
+    resumable: true,
+  };
+  return { ok: true, plan };
+}
+
+export function planCompleteMerge(ctx: PlanContext, p: z.infer<typeof completeMergeParams>): PlanResult {
+  const { inv } = ctx;
+  const snap = inv.lvs.find((l) => l.vg === p.vg && l.name === p.snapshot);
+  const originName = snap?.origin ?? '';
+  const origin = inv.lvs.find((l) => l.vg === p.vg && l.name === originName);
+  const inUse = origin ? guestsUsing(inv, p.vg, originName).filter(active) : [];
+  const preflight = [
+    ...commonPreflight(inv, p.vg, p.snapshot, snap, origin),
+    check('A merge is pending', !!snap && snap.merging, 'the snapshot is not merging: start a rollback instead'),
+    check('No guest uses the origin', inUse.length === 0 || p.shutdown,
+      inUse.length ? `${inUse.map((g) => `${g.name} is ${g.state}`).join(', ')}: stop it first, or let Cowherd shut it down` : 'no running guest has it as a disk'),
+  ];
+  const b = blockedBy(preflight);
+  if (b || !snap || !origin) return b ?? { ok: false, error: 'preflight failed', preflight };
+  const steps: Step[] = [];
+  if (p.shutdown && inUse.length) steps.push(...shutdownSteps(inUse, p.shutdownTimeoutS, p.forceOff));
+  steps.push(mergeWait(p.vg, snap, originName));
+  const restart = p.shutdown && p.startAgain ? inUse : [];
+  for (const g of restart) steps.push({ kind: 'run', title: `Start ${g.name} again`, argv: ['virsh', 'start', g.name] });
+  return {
+    ok: true,
+    plan: {
+      operation: 'complete-merge',
+      host: inv.host,
+      params: p,
+      summary: `Complete the pending merge of ${p.vg}/${p.snapshot} into ${p.vg}/${originName}`,
+      consequences: consequences(p.vg, snap, originName),
+      lockKey: `${inv.host}:${p.vg}`,
+      preflight,
+      steps,
+      postChecks: [
+        { title: `lvs -a no longer lists ${p.vg}/${p.snapshot}`, check: { type: 'lv-absent', vg: p.vg, lv: p.snapshot } },
+        { title: `${p.vg}/${originName} is a normal volume again`, check: { type: 'lv-not-merging', vg: p.vg, lv: originName } },
+        ...restart.map((g) => ({ title: `${g.name} is running`, check: { type: 'domain-state' as const, domain: g.name, states: ['running'] } })),
+      ],
+      destructive: true,
+      resumable: true,
+    },
+  };
+}
