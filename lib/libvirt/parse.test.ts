@@ -241,7 +241,7 @@ describe('virsh dumpxml', () => {
     ['<network><name>x</name></network>', /not <domain>/],
     ['<domain><devices/></domain>', /no <name>/],
     ["<domain><name>x</name><devices><disk type='block'><source dev='/dev/x'/></disk></devices></domain>", /without <target/],
-    ['<domain><name>x</name>', /not closed/],
+    ['<domain><name>x</name>', /Unclosed tag/],
   ])('throws on %j', (xml, message) => {
     expect(() => parseDomainXml(xml)).toThrow(message);
   });
