@@ -8,10 +8,12 @@ export const dynamic = 'force-dynamic';
  * The host's inventory read live (one remote execution; concurrent readers share it). When the host does not
  * answer: 200 with `reachable: false` and the last good data if there is any, else 503.
  */
-export const GET = withApi('viewer', async (_req, ctx: { params: Promise<{ host: string }> }) => {
+export const GET = withApi('viewer', async (req, ctx: { params: Promise<{ host: string }> }) => {
   const { host } = await ctx.params;
   if (!findHost(host)) return Response.json({ error: `unknown host ${host}` }, { status: 404 });
-  const r = await hostInventory(host);
+  // ?fresh=1 reads the host now instead of sharing a read younger than a second (scripts, benchmarks).
+  const fresh = new URL(req.url).searchParams.get('fresh') === '1';
+  const r = await hostInventory(host, fresh ? 0 : 1000);
   if (!r.body) return Response.json({ error: r.error ?? 'unreachable', reachable: false }, { status: 503 });
   return Response.json(r.body, { headers: { 'Cache-Control': 'no-store' } });
 });
