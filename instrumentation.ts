@@ -8,6 +8,7 @@ export async function register() {
   await ensureInitialAdmin();
   const { startSampler } = await import('@/lib/inventory/sampler');
   startSampler();
+  (await import('@/lib/alerts/engine')).startAlertEngine();
   const { recoverJobs } = await import('@/lib/ops/jobs');
   await recoverJobs();
 }

@@ -1,3 +1,21 @@
-export default function OverviewPage() {
-  return <h1 className="text-2xl font-semibold">Overview</h1>;
+import { HydrationBoundary } from '@tanstack/react-query';
+import type { Metadata } from 'next';
+import { Overview } from '@/components/inventory/overview';
+import { prefetchInventory } from '@/components/inventory/prefetch';
+import { PageHeader } from '@/components/ui/page-header';
+import { requirePageUser } from '@/lib/auth/guard';
+
+export const metadata: Metadata = { title: 'Overview' };
+
+export default async function OverviewPage() {
+  await requirePageUser();
+  const { hosts, pollMs, state } = await prefetchInventory();
+  return (
+    <>
+      <PageHeader title="Overview" description="Every host's volume groups and snapshots, refreshed live." />
+      <HydrationBoundary state={state}>
+        <Overview hosts={hosts} pollMs={pollMs} />
+      </HydrationBoundary>
+    </>
+  );
 }

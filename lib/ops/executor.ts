@@ -225,7 +225,7 @@ export async function executePlan(
       const r =
         pc.check.type === 'file-present'
           ? (await runAudited(deps, job, ['test', '-f', pc.check.path])).ok
-            ? { ok: true, detail: `${pc.check.path} exists` }
+            ? { ok: true }
             : { ok: false, detail: `${pc.check.path} does not exist` }
           : evaluatePostCheck(inv, pc.check);
       results.push(`${r.ok ? '✓' : '✗'} ${pc.title}${r.detail ? `: ${r.detail}` : ''}`);

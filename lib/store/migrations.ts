@@ -88,4 +88,66 @@ export const MIGRATIONS: readonly string[] = [
   // 4: the plan each job runs (JSON), so a job can be shown and resumed after a restart
   `ALTER TABLE jobs ADD COLUMN plan TEXT;
    CREATE INDEX audit_host_op ON audit(host, operation, at);`,
+  // 5: alerts (rules, alert history, webhook deliveries) and auto-extend policies (lib/alerts)
+  `CREATE TABLE alert_rules (
+     id TEXT PRIMARY KEY,
+     enabled INTEGER NOT NULL,
+     severity TEXT NOT NULL CHECK (severity IN ('warning', 'critical')),
+     threshold REAL,
+     updated_at TEXT NOT NULL
+   );
+   CREATE TABLE alert_settings (
+     key TEXT PRIMARY KEY,
+     value TEXT NOT NULL,
+     updated_at TEXT NOT NULL
+   );
+   CREATE TABLE alerts (
+     id INTEGER PRIMARY KEY,
+     key TEXT NOT NULL,
+     rule TEXT NOT NULL,
+     severity TEXT NOT NULL CHECK (severity IN ('warning', 'critical')),
+     state TEXT NOT NULL CHECK (state IN ('firing', 'resolved')),
+     host TEXT NOT NULL,
+     vg TEXT,
+     lv TEXT,
+     lv_uuid TEXT,
+     summary TEXT NOT NULL,
+     figures TEXT NOT NULL,
+     link TEXT,
+     started_at TEXT NOT NULL,
+     ended_at TEXT,
+     updated_at TEXT NOT NULL,
+     notify_start TEXT NOT NULL DEFAULT 'pending',
+     notify_end TEXT
+   );
+   CREATE UNIQUE INDEX alerts_firing_key ON alerts(key) WHERE state = 'firing';
+   CREATE INDEX alerts_host_state ON alerts(host, state);
+   CREATE INDEX alerts_started ON alerts(started_at);
+   CREATE TABLE alert_deliveries (
+     id INTEGER PRIMARY KEY,
+     alert_id INTEGER REFERENCES alerts(id) ON DELETE SET NULL,
+     alert_key TEXT NOT NULL,
+     event TEXT NOT NULL CHECK (event IN ('started', 'ended', 'test')),
+     target TEXT NOT NULL,
+     attempt INTEGER NOT NULL,
+     at TEXT NOT NULL,
+     ok INTEGER NOT NULL,
+     status INTEGER,
+     error TEXT,
+     duration_ms INTEGER
+   );
+   CREATE INDEX alert_deliveries_at ON alert_deliveries(at);
+   CREATE TABLE autoextend_policies (
+     id INTEGER PRIMARY KEY,
+     host TEXT NOT NULL,
+     vg TEXT NOT NULL,
+     snapshot TEXT NOT NULL,
+     enabled INTEGER NOT NULL,
+     threshold_percent REAL NOT NULL,
+     grow_percent REAL NOT NULL,
+     max_size_bytes INTEGER,
+     updated_at TEXT NOT NULL,
+     CHECK ((host = '' AND vg = '' AND snapshot = '') OR (host <> '' AND vg <> '' AND snapshot <> '')),
+     UNIQUE (host, vg, snapshot)
+   );`,
 ];

@@ -1,0 +1,31 @@
+import type { Metadata } from 'next';
+import { notFound } from 'next/navigation';
+import { JobDetail } from '@/components/jobs/job-detail';
+import { requirePageUser } from '@/lib/auth/guard';
+import { shellJoin } from '@/lib/host/quote';
+import { stepCommand } from '@/lib/ops/render';
+import { db } from '@/lib/store/db';
+import { getJob } from '@/lib/store/jobs';
+
+type Params = Promise<{ id: string }>;
+
+export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
+  const { id } = await params;
+  return { title: `Job #${id}` };
+}
+
+export default async function JobPage({ params }: { params: Params }) {
+  await requirePageUser();
+  const { id } = await params;
+  if (!/^\d{1,12}$/.test(id)) notFound();
+  const job = getJob(db(), Number(id));
+  if (!job) notFound();
+  // The commands never change, so they are rendered here once (the browser only polls statuses and output):
+  // a step's stored argv as a user would type it, or for a wait step its description from the plan.
+  const commands = job.steps.map((s) => {
+    if (s.argv?.length) return shellJoin(s.argv);
+    const planned = job.plan?.steps[s.seq];
+    return planned ? stepCommand(planned) : null;
+  });
+  return <JobDetail initial={job} commands={commands} />;
+}

@@ -1,0 +1,222 @@
+'use client';
+
+import Link from 'next/link';
+import { useDeferredValue, useMemo, useState } from 'react';
+import { Badge } from '@/components/ui/badge';
+import { buttonClasses, focusRing } from '@/components/ui/button-link';
+import { Banner } from '@/components/ui/banner';
+import { CowBar } from '@/components/ui/cow-bar';
+import { EmptyState } from '@/components/ui/empty-state';
+import { tdClass } from '@/components/ui/table';
+import { useHostInventories, type HostInventoryQuery, type HostRef } from '@/lib/inventory/client';
+import type { InventoryDomain, InventoryLv } from '@/lib/inventory/types';
+import { DomainStateBadge } from './badges';
+import { hrefs, snapshotsByOrigin } from './derive';
+import { CollectedAt, HostProblem } from './host-status';
+
+/** "bench-9" before "bench-10". */
+const naturalOrder = new Intl.Collator('en', { numeric: true });
+
+/** Guests per page: 200 domains with their disks would be a long page and a slow render. */
+export const GUESTS_PER_PAGE = 50;
+
+export interface GuestsViewProps {
+  hosts: HostRef[];
+  pollMs: number;
+}
+
+/** Every host's libvirt domains, their state, and which LVs (and snapshots) their disks are. */
+export function GuestsView({ hosts, pollMs }: GuestsViewProps) {
+  const entries = useHostInventories(hosts, pollMs);
+  return (
+    <div className="space-y-6">
+      {entries.map(({ host, query }) => (
+        <HostGuests key={host.id} host={host} query={query} />
+      ))}
+    </div>
+  );
+}
+
+function HostGuests({ host, query }: { host: HostRef; query: HostInventoryQuery }) {
+  const inv = query.data?.inventory;
+  const [filter, setFilter] = useState('');
+  const [page, setPage] = useState(0);
+  const q = useDeferredValue(filter.trim().toLowerCase());
+  const headingId = `guests-${host.id}`;
+
+  const snaps = useMemo(() => snapshotsByOrigin(inv?.lvs ?? []), [inv?.lvs]);
+  const domains = useMemo(() => {
+    const all = [...(inv?.domains ?? [])].sort((a, b) => naturalOrder.compare(a.name, b.name));
+    return q ? all.filter((d) => d.name.toLowerCase().includes(q) || d.state.includes(q)) : all;
+  }, [inv?.domains, q]);
+  const pages = Math.max(1, Math.ceil(domains.length / GUESTS_PER_PAGE));
+  const current = Math.min(page, pages - 1);
+  const shown = domains.slice(current * GUESTS_PER_PAGE, (current + 1) * GUESTS_PER_PAGE);
+  const running = (inv?.domains ?? []).filter((d) => d.state === 'running').length;
+
+  return (
+    <section aria-labelledby={headingId} className="rounded-xl bg-white shadow-sm ring-1 ring-slate-200">
+      <div className="flex flex-wrap items-center justify-between gap-x-4 gap-y-1 border-b border-slate-100 px-5 py-3">
+        <div className="flex flex-wrap items-baseline gap-x-3">
+          <h2 id={headingId} className="text-lg font-semibold text-slate-900">
+            {host.name}
+          </h2>
+          {inv && (
+            <span className="text-xs text-slate-500">
+              {inv.domains.length} {inv.domains.length === 1 ? 'guest' : 'guests'}, {running} running
+            </span>
+          )}
+        </div>
+        <CollectedAt query={query} />
+      </div>
+      <div className="space-y-4 px-5 py-4">
+        <HostProblem host={host} query={query} />
+        {inv?.libvirt === 'error' && (
+          <Banner tone="warning" title="libvirt did not answer">
+            <span className="font-mono text-xs">{inv.libvirtError ?? 'unknown error'}</span>
+          </Banner>
+        )}
+        {!inv ? (
+          <EmptyState title={query.isFetching ? 'Reading the host…' : 'No data from this host yet'} />
+        ) : inv.libvirt === 'absent' ? (
+          <EmptyState title="libvirt is not installed on this host">Its volume groups are still listed on the other pages.</EmptyState>
+        ) : inv.domains.length === 0 ? (
+          <EmptyState title="No guests defined on this host" />
+        ) : (
+          <>
+            {inv.domains.length > 6 && (
+              <label className="flex items-center gap-2 text-sm text-slate-700">
+                <span>Filter guests</span>
+                <input
+                  type="search"
+                  value={filter}
+                  onChange={(e) => {
+                    setFilter(e.target.value);
+                    setPage(0);
+                  }}
+                  placeholder="name or state"
+                  className={`w-56 rounded-md border-0 px-2.5 py-1.5 text-sm shadow-sm ring-1 ring-inset ring-slate-300 placeholder:text-slate-400 ${focusRing}`}
+                />
+              </label>
+            )}
+            {shown.length === 0 ? (
+              <EmptyState title="No guest matches the filter" />
+            ) : (
+              <div className="grid gap-4 xl:grid-cols-2">
+                {shown.map((d) => (
+                  <DomainCard key={d.name} hostId={host.id} domain={d} snaps={snaps} />
+                ))}
+              </div>
+            )}
+            {pages > 1 && (
+              <nav aria-label={`Pages of guests on ${host.name}`} className="flex items-center justify-between gap-2 text-sm">
+                <p className="text-slate-600">
+                  {current * GUESTS_PER_PAGE + 1}–{Math.min(domains.length, (current + 1) * GUESTS_PER_PAGE)} of {domains.length}
+                </p>
+                <div className="flex gap-2">
+                  <button type="button" disabled={current === 0} onClick={() => setPage(current - 1)} className={`${buttonClasses('secondary', 'sm')} disabled:opacity-40`}>
+                    Previous
+                  </button>
+                  <button
+                    type="button"
+                    disabled={current >= pages - 1}
+                    onClick={() => setPage(current + 1)}
+                    className={`${buttonClasses('secondary', 'sm')} disabled:opacity-40`}
+                  >
+                    Next
+                  </button>
+                </div>
+              </nav>
+            )}
+          </>
+        )}
+      </div>
+    </section>
+  );
+}
+
+const cell = `${tdClass} border-t border-slate-100`;
+const head = 'px-3 py-1.5 text-left text-xs font-semibold uppercase tracking-wide text-slate-500';
+
+function DomainCard({ hostId, domain, snaps }: { hostId: string; domain: InventoryDomain; snaps: Map<string, InventoryLv[]> }) {
+  const headingId = `guest-${hostId}-${domain.name}`;
+  return (
+    <article aria-labelledby={headingId} className="rounded-lg border border-slate-200">
+      <div className="flex flex-wrap items-center gap-2 px-4 py-2.5">
+        <h3 id={headingId} className="mr-auto font-mono text-base font-semibold text-slate-900">
+          {domain.name}
+        </h3>
+        <DomainStateBadge state={domain.state} />
+        <Badge tone={domain.agent ? 'emerald' : 'slate'} title={domain.agent ? 'The qemu guest agent answers: filesystems can be frozen for a consistent snapshot' : 'No qemu guest agent: snapshots are crash-consistent (the guest is paused instead)'}>
+          agent: {domain.agent ? 'yes' : 'no'}
+        </Badge>
+      </div>
+      {domain.disks.length === 0 ? (
+        <p className="border-t border-slate-100 px-4 py-2 text-sm text-slate-500">No disks.</p>
+      ) : (
+        <table className="w-full text-sm">
+          <caption className="sr-only">Disks of {domain.name}</caption>
+          <thead className="bg-slate-50">
+            <tr>
+              <th scope="col" className={head}>Target</th>
+              <th scope="col" className={head}>Source</th>
+              <th scope="col" className={head}>Volume</th>
+              <th scope="col" className={head}>Snapshots</th>
+            </tr>
+          </thead>
+          <tbody>
+            {domain.disks.map((disk) => {
+              const lvSnaps = disk.vg && disk.lv ? (snaps.get(`${disk.vg}/${disk.lv}`) ?? []) : [];
+              return (
+                <tr key={disk.target}>
+                  <td className={`${cell} font-mono font-medium text-slate-900`}>{disk.target}</td>
+                  <td className={`${cell} break-all font-mono text-xs text-slate-600`}>{disk.source ?? '—'}</td>
+                  <td className={`${cell} font-mono text-xs`}>
+                    {disk.vg && disk.lv ? (
+                      <Link href={hrefs.vg(hostId, disk.vg)} className={`whitespace-nowrap rounded text-cow-700 hover:underline ${focusRing}`}>
+                        {disk.vg}/{disk.lv}
+                      </Link>
+                    ) : (
+                      <span className="text-slate-400" title="Not a logical volume">
+                        —
+                      </span>
+                    )}
+                  </td>
+                  <td className={cell}>
+                    {lvSnaps.length === 0 ? (
+                      disk.vg && disk.lv ? (
+                        <Link
+                          href={hrefs.createSnapshot(hostId, disk.vg, disk.lv)}
+                          prefetch={false}
+                          aria-label={`Create snapshot of ${disk.vg}/${disk.lv}`}
+                          className={`rounded text-xs font-medium text-cow-700 hover:underline ${focusRing}`}
+                        >
+                          + snapshot
+                        </Link>
+                      ) : (
+                        <span className="text-xs text-slate-400">—</span>
+                      )
+                    ) : (
+                      <ul className="space-y-1">
+                        {lvSnaps.map((s) => (
+                          <li key={s.uuid} className="flex flex-wrap items-center gap-x-2 gap-y-0.5">
+                            <span className="font-mono text-xs text-slate-800">{s.name}</span>
+                            {s.kind === 'snapshot' ? (
+                              <CowBar compact vg={s.vg} snapshot={s.name} percent={s.cowPercent} invalid={s.invalid} active={s.active} />
+                            ) : (
+                              <Badge tone="violet">thin</Badge>
+                            )}
+                          </li>
+                        ))}
+                      </ul>
+                    )}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+    </article>
+  );
+}
