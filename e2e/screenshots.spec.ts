@@ -46,6 +46,14 @@ for (const p of PAGES) {
     const res = await page.goto(p.path);
     test.skip(res?.status() === 404, `${p.path} does not exist (yet)`);
     await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+    if (p.path === '/') {
+      // The page may first render from a read older than the snapshot made in beforeAll; the next poll has it.
+      await page
+        .getByText('e2einv_shot', { exact: true })
+        .first()
+        .waitFor({ timeout: 90_000 })
+        .catch(() => test.info().annotations.push({ type: 'note', description: 'e2einv_shot not on the overview yet' }));
+    }
     if (p.path === '/snapshots') {
       // A sparkline needs two COW samples: write a little more and wait for the sampler to record the rise.
       labSsh('dd if=/dev/urandom of=/dev/vg0/web bs=1M count=4 seek=16 oflag=direct status=none');

@@ -52,7 +52,7 @@ function Totals({ perHost }: { perHost: { query: HostInventoryQuery; alerts: Inv
     { label: 'Hosts answering', value: `${answering} / ${perHost.length}`, bad: answering < perHost.length },
     { label: 'Snapshots', value: String(snapshots), bad: false },
     { label: 'Guests', value: String(guests), bad: false },
-    { label: 'Alerts', value: critical ? `${critical} critical` : warnings ? `${warnings} warnings` : 'none', bad: critical > 0, warn: warnings > 0 },
+    { label: 'Alerts', value: critical ? `${critical} critical` : warnings ? `${warnings} ${warnings === 1 ? 'warning' : 'warnings'}` : 'none', bad: critical > 0, warn: warnings > 0 },
   ];
   return (
     <dl className="grid grid-cols-2 gap-3 sm:grid-cols-4">
