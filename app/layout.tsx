@@ -5,13 +5,16 @@ import './globals.css';
 import { Providers } from '@/components/providers';
 import { Nav } from '@/components/layout/nav';
 import { UserMenu } from '@/components/auth/user-menu';
+import { authenticate } from '@/lib/auth/guard';
 
 export const metadata: Metadata = {
   title: { default: 'Cowherd', template: '%s · Cowherd' },
   description: 'LVM snapshots of KVM guests, watched and operated safely',
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  // Signed-out visitors (the login page) see no navigation into pages they cannot open.
+  const signedIn = (await authenticate()) !== null;
   return (
     <html lang="en">
       <body className="min-h-screen">
@@ -21,8 +24,8 @@ export default function RootLayout({ children }: { children: ReactNode }) {
               <Link href="/" className="text-lg font-semibold tracking-tight">
                 Cowherd
               </Link>
-              <Nav />
-              <UserMenu />
+              {signedIn && <Nav />}
+              {signedIn && <UserMenu />}
             </div>
           </header>
           <main className="mx-auto max-w-7xl px-4 py-6">{children}</main>

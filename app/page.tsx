@@ -1,7 +1,7 @@
 import { HydrationBoundary } from '@tanstack/react-query';
 import type { Metadata } from 'next';
 import { Overview } from '@/components/inventory/overview';
-import { prefetchInventory } from '@/components/inventory/prefetch';
+import { prefetchInventory } from '@/lib/inventory/prefetch';
 import { PageHeader } from '@/components/ui/page-header';
 import { requirePageUser } from '@/lib/auth/guard';
 

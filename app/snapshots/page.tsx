@@ -1,7 +1,7 @@
 import { HydrationBoundary } from '@tanstack/react-query';
 import type { Metadata } from 'next';
 import { NewSnapshotButton } from '@/components/inventory/new-snapshot-button';
-import { prefetchInventory } from '@/components/inventory/prefetch';
+import { prefetchInventory } from '@/lib/inventory/prefetch';
 import { SnapshotsView } from '@/components/inventory/snapshots-view';
 import { PageHeader } from '@/components/ui/page-header';
 import { requirePageUser } from '@/lib/auth/guard';

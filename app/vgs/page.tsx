@@ -1,6 +1,6 @@
 import { HydrationBoundary } from '@tanstack/react-query';
 import type { Metadata } from 'next';
-import { prefetchInventory } from '@/components/inventory/prefetch';
+import { prefetchInventory } from '@/lib/inventory/prefetch';
 import { VgsView } from '@/components/inventory/vgs-view';
 import { PageHeader } from '@/components/ui/page-header';
 import { requirePageUser } from '@/lib/auth/guard';

@@ -53,6 +53,10 @@ export async function fetchHostInventory(
   previous?: HostInventoryData,
 ): Promise<HostInventoryData> {
   const res = await fetch(inventoryUrl(hostId), { signal, cache: 'no-store', headers: { accept: 'application/json' } });
+  if (res.status === 401 && typeof window !== 'undefined') {
+    // The session expired: back to the login page, then here again.
+    window.location.assign(`/login?next=${encodeURIComponent(window.location.pathname + window.location.search)}`);
+  }
   if (res.status === 503) {
     const body = (await res.json().catch(() => ({}))) as { error?: string };
     return toHostInventoryData(null, body.error, previous);

@@ -67,7 +67,9 @@ export function parseInventory(host: string, stdout: string, durationMs: number,
 
 /** One refresh of a host's inventory: one remote execution of vgs, lvs and virsh. */
 export async function collectInventory(hostId: string, runner: HostRunner, timeoutMs = 60_000): Promise<Inventory> {
+  const started = new Date();
   const t0 = performance.now();
   const r = await runner.run(inventoryArgv(), { timeoutMs });
-  return parseInventory(hostId, r.stdout, performance.now() - t0);
+  // collectedAt is when the read started: the data is at least that fresh.
+  return parseInventory(hostId, r.stdout, performance.now() - t0, started);
 }

@@ -2,7 +2,7 @@ import { HydrationBoundary } from '@tanstack/react-query';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
-import { prefetchInventory } from '@/components/inventory/prefetch';
+import { prefetchInventory } from '@/lib/inventory/prefetch';
 import { VgDetail } from '@/components/inventory/vg-detail';
 import { focusRing } from '@/components/ui/button-link';
 import { PageHeader } from '@/components/ui/page-header';
