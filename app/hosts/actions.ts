@@ -5,6 +5,7 @@ import { requireActionUser } from '@/lib/auth/guard';
 import { findHost } from '@/lib/config/hosts';
 import { runner } from '@/lib/host';
 import { runOperation } from '@/lib/ops/jobs';
+import { completeMergeParams, mergeSnapshotParams } from '@/lib/ops/merge';
 import { createSnapshotParams, exportSnapshotParams, extendSnapshotParams, removeSnapshotParams } from '@/lib/ops/plans';
 import { formatZodError } from '@/lib/ops/registry';
 import { planScript } from '@/lib/ops/render';
@@ -23,6 +24,8 @@ const wizardRequest = z.discriminatedUnion('operation', [
   z.object({ operation: z.literal('extend-snapshot'), params: extendSnapshotParams }).strict(),
   z.object({ operation: z.literal('remove-snapshot'), params: removeSnapshotParams }).strict(),
   z.object({ operation: z.literal('export-snapshot'), params: exportSnapshotParams }).strict(),
+  z.object({ operation: z.literal('merge-snapshot'), params: mergeSnapshotParams }).strict(),
+  z.object({ operation: z.literal('complete-merge'), params: completeMergeParams }).strict(),
 ]);
 
 export type WizardOperation = z.input<typeof wizardRequest>['operation'];

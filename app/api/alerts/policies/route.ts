@@ -1,0 +1,18 @@
+import { withApi } from '@/lib/auth/guard';
+import { parseJsonBody } from '@/lib/auth/http';
+import { policiesBody } from '@/lib/alerts/schemas';
+import { savePolicies } from '@/lib/alerts/store';
+import { findHost } from '@/lib/config/hosts';
+import { db } from '@/lib/store/db';
+
+/**
+ * Replace the auto-extend policies: `{ default: { enabled, thresholdPercent, growPercent, maxSizeBytes },
+ * snapshots: [{ host, vg, snapshot, enabled, thresholdPercent, growPercent, maxSizeBytes }] }` -> `{ policies }`.
+ */
+export const PUT = withApi('admin', async (req) => {
+  const body = await parseJsonBody(req, policiesBody);
+  if (!body.ok) return body.response;
+  const unknown = body.data.snapshots.find((s) => !findHost(s.host));
+  if (unknown) return Response.json({ error: `invalid request: unknown host ${unknown.host}` }, { status: 400 });
+  return Response.json({ policies: savePolicies(db(), body.data) }, { headers: { 'Cache-Control': 'no-store' } });
+});

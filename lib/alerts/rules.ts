@@ -1,0 +1,192 @@
+/**
+ * Alert rules evaluated against what a host shows. Pure: the inputs are an inventory (or a count of failed reads),
+ * the rules, and what the caller knows besides (fill trends, which alerts fire now, why auto-extension is blocked);
+ * the output is the set of conditions that hold now. Turning conditions into started/ended alerts is store.ts's job.
+ *
+ * Decisions:
+ * - Only classic (COW) snapshots have a COW area that can overflow; thin snapshots use the pool.
+ * - An invalid snapshot raises only "snapshot invalid" (its 100 % fill is the consequence, not news); a merging
+ *   snapshot's data_percent is the merge's progress, not a fill, so no fill or time-to-full alerts for it.
+ * - Hysteresis, so a value wobbling around a threshold does not start and end an alert on every poll: a firing fill
+ *   alert ends only below threshold - 1 point; a firing time-to-full alert only at 1.25 x the threshold or when the
+ *   snapshot stops filling.
+ */
+import { formatHours, formatPercent, formatRate } from '@/lib/format';
+import type { Inventory } from '@/lib/inventory/types';
+import { RULE_INFO, type AlertFigures, type AlertLink, type AlertRule, type RuleId, type Severity } from './types';
+
+export interface Condition {
+  key: string;
+  rule: RuleId;
+  severity: Severity;
+  host: string;
+  vg: string | null;
+  lv: string | null;
+  lvUuid: string | null;
+  summary: string;
+  figures: AlertFigures;
+  link: AlertLink | null;
+}
+
+export interface TrendInput {
+  ratePerHour: number | null;
+  hoursToFull: number | null;
+}
+
+export interface EvaluationContext {
+  /** Fill trend per snapshot uuid (only trends with enough history to trust). */
+  trends?: ReadonlyMap<string, TrendInput>;
+  /** Keys of the alerts firing now (for hysteresis). */
+  firing?: ReadonlySet<string>;
+  /** Snapshot uuid -> why an auto-extend policy cannot grow it. */
+  blocked?: ReadonlyMap<string, string>;
+}
+
+export const FILL_HYSTERESIS_POINTS = 1;
+export const TIME_TO_FULL_HYSTERESIS = 1.25;
+
+/** The stable identity of an alert: rule + host (+ vg / LV uuid; a renamed LV keeps its alerts). */
+export function alertKey(rule: RuleId, host: string, vg?: string | null, uuid?: string | null): string {
+  return vg && uuid ? `${rule}:${host}:${vg}/${uuid}` : `${rule}:${host}`;
+}
+
+function hostPath(host: string, page: string, vg: string, snapshot: string): string {
+  return `/hosts/${encodeURIComponent(host)}/${page}?${new URLSearchParams({ vg, snapshot }).toString()}`;
+}
+
+/** The wizards that help with an alert. */
+export const wizardLinks = {
+  extend: (host: string, vg: string, snapshot: string): AlertLink => ({ label: 'Extend', href: hostPath(host, 'extend', vg, snapshot) }),
+  remove: (host: string, vg: string, snapshot: string): AlertLink => ({ label: 'Remove', href: hostPath(host, 'remove', vg, snapshot) }),
+  merge: (host: string, vg: string, snapshot: string): AlertLink => ({ label: 'Review merge', href: hostPath(host, 'merge', vg, snapshot) }),
+};
+
+/** Every rule, with defaults for those not in `rules` (stored settings may predate a rule). */
+export function withDefaults(rules: readonly AlertRule[]): AlertRule[] {
+  const byId = new Map(rules.map((r) => [r.id, r]));
+  return (Object.keys(RULE_INFO) as RuleId[]).map((id) => byId.get(id) ?? { id, ...RULE_INFO[id].defaults });
+}
+
+function activeRule(rules: readonly AlertRule[], id: RuleId): AlertRule | undefined {
+  const r = rules.find((x) => x.id === id) ?? { id, ...RULE_INFO[id].defaults };
+  return r.enabled ? r : undefined;
+}
+
+const thresholdOf = (r: AlertRule): number => r.threshold ?? RULE_INFO[r.id].defaults.threshold ?? 0;
+
+export function evaluateInventory(inv: Inventory, rules: readonly AlertRule[], ctx: EvaluationContext = {}): Condition[] {
+  const out: Condition[] = [];
+  const firing = ctx.firing ?? new Set<string>();
+  const vgFree = new Map(inv.vgs.map((v) => [v.name, v.freeBytes]));
+  const fillW = activeRule(rules, 'fill-warning');
+  const fillC = activeRule(rules, 'fill-critical');
+  const ttf = activeRule(rules, 'time-to-full');
+  const invalid = activeRule(rules, 'snapshot-invalid');
+  const mergeFailed = activeRule(rules, 'merge-failed');
+  const blockedRule = activeRule(rules, 'autoextend-blocked');
+
+  for (const lv of inv.lvs) {
+    if (lv.kind !== 'snapshot') continue;
+    const base = (rule: AlertRule, summary: string, figures: AlertFigures, link: AlertLink | null): Condition => ({
+      key: alertKey(rule.id, inv.host, lv.vg, lv.uuid),
+      rule: rule.id,
+      severity: rule.severity,
+      host: inv.host,
+      vg: lv.vg,
+      lv: lv.name,
+      lvUuid: lv.uuid,
+      summary,
+      figures,
+      link,
+    });
+    const name = `${lv.vg}/${lv.name}`;
+    const trend = ctx.trends?.get(lv.uuid);
+    const figures: AlertFigures = {
+      fillPercent: lv.cowPercent,
+      ratePerHour: trend?.ratePerHour ?? null,
+      hoursToFull: trend?.hoursToFull ?? null,
+      sizeBytes: lv.sizeBytes,
+      vgFreeBytes: vgFree.get(lv.vg),
+    };
+
+    if (lv.invalid) {
+      if (invalid) {
+        out.push(base(invalid, `${name}: snapshot invalid: its COW area overflowed and the snapshot is lost`, figures,
+          wizardLinks.remove(inv.host, lv.vg, lv.name)));
+      }
+      continue;
+    }
+    if (lv.mergeFailed) {
+      if (mergeFailed) {
+        out.push(base(mergeFailed, `${name}: the merge into ${lv.vg}/${lv.origin ?? '?'} failed`, figures,
+          wizardLinks.merge(inv.host, lv.vg, lv.name)));
+      }
+      continue;
+    }
+    if (lv.merging) continue;
+
+    const reason = ctx.blocked?.get(lv.uuid);
+    if (reason !== undefined && blockedRule) {
+      out.push(base(blockedRule, `cannot auto-extend ${name}: ${reason}`, { ...figures, error: reason },
+        wizardLinks.extend(inv.host, lv.vg, lv.name)));
+    }
+
+    const fill = lv.cowPercent;
+    if (fill === null) continue; // inactive: nothing can be known
+    for (const rule of [fillW, fillC]) {
+      if (!rule) continue;
+      const t = thresholdOf(rule);
+      const key = alertKey(rule.id, inv.host, lv.vg, lv.uuid);
+      const limit = firing.has(key) ? t - FILL_HYSTERESIS_POINTS : t;
+      if (fill >= limit) {
+        out.push(base(rule, `${name}: COW area ${formatPercent(fill)} full (rule: ≥ ${t}%)`, figures,
+          wizardLinks.extend(inv.host, lv.vg, lv.name)));
+      }
+    }
+    if (ttf && trend?.hoursToFull != null && fill < 100) {
+      const t = thresholdOf(ttf);
+      const key = alertKey('time-to-full', inv.host, lv.vg, lv.uuid);
+      const limit = firing.has(key) ? t * TIME_TO_FULL_HYSTERESIS : t;
+      if (trend.hoursToFull < limit) {
+        out.push(base(ttf,
+          `${name}: COW area full in about ${formatHours(trend.hoursToFull)} at ${formatRate(trend.ratePerHour)} (rule: < ${t} h)`,
+          figures, wizardLinks.extend(inv.host, lv.vg, lv.name)));
+      }
+    }
+  }
+  return out;
+}
+
+/** Host-level rules: `failures` failed reads in a row (0 after a successful read). */
+export function evaluateHost(host: string, failures: number, error: string | undefined, rules: readonly AlertRule[]): Condition[] {
+  const rule = activeRule(rules, 'host-unreachable');
+  if (!rule || failures < Math.max(1, thresholdOf(rule))) return [];
+  const reason = error ? hostErrorReason(error) : '';
+  return [
+    {
+      key: alertKey('host-unreachable', host),
+      rule: 'host-unreachable',
+      severity: rule.severity,
+      host,
+      vg: null,
+      lv: null,
+      lvUuid: null,
+      summary: `host unreachable (${failures} failed read${failures === 1 ? '' : 's'} in a row)${reason ? `: ${reason}` : ''}`,
+      figures: { failures, ...(reason ? { error: reason } : {}) },
+      link: null,
+    },
+  ];
+}
+
+// lib/host's CommandError reads "<the whole command>: <why>[: <stderr>]", and the inventory's command is a long
+// script: keep only the reason (the last "why" in the message), else the last line.
+const WHY = /: (timed out|command not found|host unreachable|was killed|exited with code -?\d+)(?=$|: )/g;
+
+/** The reason a host read failed, without the command: "host unreachable: ssh: connect to host ...: Connection refused". */
+export function hostErrorReason(message: string): string {
+  let start = -1;
+  for (const m of message.matchAll(WHY)) start = m.index + 2;
+  const reason = start >= 0 ? message.slice(start) : (message.split('\n').filter((l) => l.trim() !== '').pop() ?? message);
+  return reason.trim().slice(0, 300);
+}
+
