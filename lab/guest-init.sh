@@ -8,6 +8,10 @@ arg() { tr ' ' '\n' </proc/cmdline | sed -n "s/^$1=//p" | head -n1; }
 mount -t proc proc /proc
 LAB_DIR=$(arg lab.dir)
 LAB_SRC=$(arg lab.src)
+# The lab's directory may live under /tmp or /run, which get fresh tmpfs mounts below: copy what sshd needs first.
+mkdir -p /etc/ssh/cowherd-lab
+cp "$LAB_DIR/ssh_host_ed25519_key" "$LAB_DIR/lab_key.pub" /etc/ssh/cowherd-lab/
+chmod 600 /etc/ssh/cowherd-lab/ssh_host_ed25519_key
 mount -t sysfs sysfs /sys
 mkdir -p /dev/pts /dev/shm
 mount -t devpts devpts /dev/pts
@@ -88,9 +92,9 @@ virsh start web01 >/dev/null || log "web01 did not start"
 cat >/run/sshd_config <<EOT
 Port 22
 ListenAddress 0.0.0.0
-HostKey $LAB_DIR/ssh_host_ed25519_key
+HostKey /etc/ssh/cowherd-lab/ssh_host_ed25519_key
 PermitRootLogin prohibit-password
-AuthorizedKeysFile $LAB_DIR/lab_key.pub
+AuthorizedKeysFile /etc/ssh/cowherd-lab/lab_key.pub
 PasswordAuthentication no
 KbdInteractiveAuthentication no
 UsePAM no
