@@ -6,6 +6,7 @@ import { Providers } from '@/components/providers';
 import { Nav } from '@/components/layout/nav';
 import { UserMenu } from '@/components/auth/user-menu';
 import { authenticate } from '@/lib/auth/guard';
+import { firingAlertCounts } from '@/lib/alerts/service';
 
 export const metadata: Metadata = {
   title: { default: 'Cowherd', template: '%s · Cowherd' },
@@ -24,7 +25,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
               <Link href="/" className="text-lg font-semibold tracking-tight">
                 Cowherd
               </Link>
-              {signedIn && <Nav />}
+              {signedIn && <Nav alerts={firingAlertCounts()} />}
               {signedIn && <UserMenu />}
             </div>
           </header>

@@ -10,9 +10,11 @@ export const NAV_ITEMS = [
   { href: '/guests', label: 'Guests' },
   { href: '/jobs', label: 'Jobs' },
   { href: '/audit', label: 'Audit' },
+  { href: '/alerts', label: 'Alerts' },
 ] as const;
 
-export function Nav() {
+/** `alerts`: firing alerts when the page was rendered (the badge on "Alerts"). */
+export function Nav({ alerts }: { alerts?: { total: number; critical: number } }) {
   const pathname = usePathname();
   return (
     <nav aria-label="Main" className="flex flex-wrap gap-1">
@@ -28,6 +30,14 @@ export function Nav() {
             }`}
           >
             {item.label}
+            {item.href === '/alerts' && alerts && alerts.total > 0 && (
+              <span
+                className={`ml-1.5 rounded-full px-1.5 py-0.5 text-xs font-semibold ${alerts.critical > 0 ? 'bg-red-600 text-white' : 'bg-amber-400 text-amber-950'}`}
+                aria-label={`${alerts.total} firing`}
+              >
+                {alerts.total}
+              </span>
+            )}
           </Link>
         );
       })}
