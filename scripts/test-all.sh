@@ -23,7 +23,7 @@ if ! wait "$lab_pid"; then cat .lab/lab-up.log; echo "lab:up failed"; exit 1; fi
 cat .lab/lab-up.log
 
 step "unit tests against the lab"
-npx vitest run --dir lib '.lab.test.ts'
+npx vitest run .lab.test.ts
 step build
 npm run build
 step "e2e (Playwright, Debian Chromium, on the lab)"
