@@ -157,7 +157,7 @@ test('a snapshot past 80 % is delivered to the webhook once and shown on /alerts
   await page.goto('/alerts');
   const firing = page.getByRole('table', { name: 'Alerts firing now' });
   await expect(firing).toContainText(`vg0/${snap}: COW area`);
-  await expect(firing.getByRole('link', { name: `Extend vg0/${snap}` })).toHaveAttribute('href', `/hosts/lab/extend?vg=vg0&snapshot=${snap}`);
+  await expect(firing.getByRole('link', { name: `Extend vg0/${snap}: COW area filling up` })).toHaveAttribute('href', `/hosts/lab/extend?vg=vg0&snapshot=${snap}`);
   const deliveries = page.getByRole('table', { name: 'Webhook deliveries' });
   await expect(deliveries).toContainText('started');
   // The URL's path (a Slack webhook's secret) is never in the delivery record.

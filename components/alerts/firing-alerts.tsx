@@ -49,7 +49,7 @@ export function FiringAlerts({ alerts, canOperate }: { alerts: Alert[]; canOpera
                   href={a.link.href}
                   size="sm"
                   variant={a.severity === 'critical' ? 'primary' : 'secondary'}
-                  aria-label={`${a.link.label} ${a.vg}/${a.lv}`}
+                  aria-label={`${a.link.label} ${a.vg}/${a.lv}: ${RULE_INFO[a.rule].title}`}
                 >
                   {a.link.label}
                 </ButtonLink>

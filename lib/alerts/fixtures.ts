@@ -14,7 +14,7 @@ export const MiB = 1024 * 1024;
 export const WEB_SNAP_UUID = 'BWNxJc-x698-6WOH-omPJ-zdnq-MFt4-qlR4Rv';
 
 export interface InventoryOptions {
-  /** When the read ended (collectedAt); the read took 800 ms. */
+  /** When the read began (collectedAt); it took 800 ms. */
   at?: number;
   snap?: Partial<InventoryLv>;
   vg0?: Partial<InventoryVg>;

@@ -65,7 +65,7 @@ function setup(opts: { extendResult?: ExtendOutcome } = {}) {
   };
 }
 
-/** An inventory read that took 800 ms and ended at the current clock. */
+/** An inventory read that began at the current clock (and took 800 ms). */
 const inv = (s: { now: () => number }, snap: InventoryOptions['snap'], vg0?: InventoryOptions['vg0']) =>
   labInventory({ at: s.now(), snap, vg0 });
 
@@ -138,6 +138,16 @@ describe('alert processor: notifications', () => {
   });
 });
 
+describe('alert processor: test message', () => {
+  it('posts a test event to the given URL and records it without an alert', async () => {
+    const s = setup();
+    const r = await receiver();
+    expect(await s.p.sendTest(r.url)).toBe(true);
+    expect(r.got.map((g) => [g.event, g.text])).toEqual([['test', ':warning: [TEST] [WARNING] cowherd: test message from Cowherd: the webhook works']]);
+    expect(listDeliveries(s.db).map((d) => [d.event, d.alertId, d.alertKey, d.ok])).toEqual([['test', null, 'test', true]]);
+  });
+});
+
 describe('alert processor: host reachability', () => {
   it('raises "host unreachable" at the second distinct failed read and ends it at the first success', () => {
     const s = setup();
@@ -173,11 +183,11 @@ describe('alert processor: auto-extend', () => {
       await Promise.all(s.p.onInventory(inv(s, { cowPercent: 76 })).extensions);
     }
     expect(s.calls).toHaveLength(1);
-    // The job ends; a read that began before that still shows the old size: ignored.
+    // The job ends; a read that began before that (and ends after it) still shows the old size: ignored.
     s.tick(500);
     s.finishJobs('succeeded');
-    s.tick(300); // the read ends 300 ms after the job, having begun 800 ms before its end
-    await Promise.all(s.p.onInventory(inv(s, { cowPercent: 76 })).extensions);
+    s.tick(300);
+    await Promise.all(s.p.onInventory(labInventory({ at: s.now() - 800, snap: { cowPercent: 76 } })).extensions);
     expect(s.calls).toHaveLength(1);
     // A fresh read after the extension: 48 MiB at 51 %, nothing to do.
     s.tick(2000);

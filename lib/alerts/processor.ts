@@ -167,8 +167,8 @@ export function createAlertProcessor(deps: ProcessorDeps) {
     const extend: PlannedExtension[] = [];
     const blocked = new Map<string, string>();
     if (!policies.default.enabled && !policies.snapshots.some((p) => p.enabled)) return { extend, blocked };
-    // The read began before collectedAt by its duration: a job that ended after that may not be in it.
-    const readStart = Date.parse(inv.collectedAt) - inv.durationMs;
+    // collectedAt is when the read began (lib/inventory/collect.ts): a job that ended after that may not be in it.
+    const readStart = Date.parse(inv.collectedAt);
     const t = now();
     for (const lv of inv.lvs) {
       if (!canAutoextend(lv)) continue;

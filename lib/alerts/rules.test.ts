@@ -115,5 +115,7 @@ describe('evaluateHost', () => {
     expect(hostErrorReason('unknown host lab2')).toBe('unknown host lab2');
     const [c] = evaluateHost('lab', 3, `${script}: timed out`, defaults);
     expect(c?.summary).toBe('host unreachable (3 failed reads in a row): timed out');
+    const [d] = evaluateHost('lab', 2, `${script}: host unreachable: ssh: connect to host 127.0.0.1 port 1: Connection refused`, defaults);
+    expect(d?.summary).toBe('host unreachable (2 failed reads in a row): ssh: connect to host 127.0.0.1 port 1: Connection refused');
   });
 });

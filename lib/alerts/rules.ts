@@ -161,7 +161,8 @@ export function evaluateInventory(inv: Inventory, rules: readonly AlertRule[], c
 export function evaluateHost(host: string, failures: number, error: string | undefined, rules: readonly AlertRule[]): Condition[] {
   const rule = activeRule(rules, 'host-unreachable');
   if (!rule || failures < Math.max(1, thresholdOf(rule))) return [];
-  const reason = error ? hostErrorReason(error) : '';
+  // "host unreachable (3 failed reads in a row): ssh: connect to host ...", without saying "host unreachable" twice.
+  const reason = error ? hostErrorReason(error).replace(/^host unreachable: /, '') : '';
   return [
     {
       key: alertKey('host-unreachable', host),
