@@ -3,7 +3,7 @@ import { findHost } from '@/lib/config/hosts';
 import { runnerFor } from '@/lib/host';
 import { refreshInventory } from '@/lib/inventory/service';
 import { db } from '@/lib/store/db';
-import { getJob, listJobs, startJob, updateJob } from '@/lib/store/jobs';
+import { addAudit, getJob, listJobs, startJob, updateJob, updateStep } from '@/lib/store/jobs';
 import { executePlan } from './executor';
 import { parseOperation } from './registry';
 import type { Plan, PlanResult } from './types';
@@ -88,7 +88,12 @@ export async function recoverJobs(): Promise<void> {
         try {
           const inv = await refreshInventory(plan.host, 0);
           const snap = inv.lvs.find((l) => l.vg === vg && l.name === snapshot);
-          if (!snap || snap.merging) from += 1;
+          if (!snap || snap.merging) {
+            // The interrupted lvconvert did start the merge: record it as done (and audited) before moving on.
+            updateStep(db(), j.id, from, { status: 'succeeded', stderr: 'interrupted by a restart; lvs -a showed the merge under way' });
+            addAudit(db(), { host: plan.host, jobId: j.id, operation: plan.operation, username: j.username, argv: step.argv, exitCode: null, durationMs: null, stderr: 'interrupted by a restart of the server' });
+            from += 1;
+          }
         } catch {
           // Host unreachable: the executor's own reads will fail and end the job with the reason.
         }
