@@ -9,6 +9,7 @@ export async function register() {
   const { startSampler } = await import('@/lib/inventory/sampler');
   startSampler();
   (await import('@/lib/alerts/engine')).startAlertEngine();
+  // In the background: recovery re-reads the host over SSH, which must not keep the server from answering.
   const { recoverJobs } = await import('@/lib/ops/jobs');
-  await recoverJobs();
+  void recoverJobs().catch((e: unknown) => console.error('cowherd: job recovery failed:', e));
 }

@@ -1,6 +1,6 @@
 import { expect, request, test, type APIRequestContext, type Page } from '@playwright/test';
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, openSync, rmSync } from 'node:fs';
+import { mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { E2E_ADMIN_PASSWORD, LAB_DIR } from './env';
 
@@ -386,16 +386,22 @@ test.describe('rollback wizard', () => {
         env: {
           ...process.env,
           NODE_ENV: 'production',
-          COWHERD_DIST_DIR: process.env.COWHERD_DIST_DIR ?? '.next-merge',
+          COWHERD_DIST_DIR: process.env.COWHERD_DIST_DIR || '.next',
           COWHERD_CONFIG: path.join(LAB_DIR, 'cowherd.config.json'),
           COWHERD_DATA_DIR: dataDir,
           COWHERD_ADMIN_PASSWORD: E2E_ADMIN_PASSWORD,
           COWHERD_POLL_MS: '5000',
         },
       });
-      await expect
-        .poll(async () => (await fetch(`${base}/api/health`).catch(() => null))?.status ?? 0, { timeout: HOST_MS, intervals: [500] })
-        .toBe(200);
+      try {
+        await expect
+          .poll(async () => (await fetch(`${base}/api/health`).catch(() => null))?.status ?? 0, { timeout: HOST_MS, intervals: [500] })
+          .toBe(200);
+      } catch (e) {
+        // Say why the server did not come up (a missing build, a port in use...), not only that it did not.
+        const tail = readFileSync(path.join(dataDir, 'server.log'), 'utf8').split('\n').slice(-40).join('\n');
+        throw new Error(`the server on port ${port} did not answer /api/health; exit ${String(child.exitCode ?? child.signalCode)}; its log:\n${tail}`, { cause: e });
+      }
       return child;
     };
     const kill = (child: ChildProcess | undefined, signal: NodeJS.Signals) => {
