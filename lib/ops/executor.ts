@@ -23,6 +23,8 @@ interface StepOutcome {
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+/** How many times a merge that lvm2 marks as failed is retried (lvchange --refresh) before the wait gives up. */
+export const MERGE_FAILED_RETRIES = 3;
 const tail = (s: string, n = 20_000) => (s.length > n ? s.slice(-n) : s);
 
 /** qemu-img -p prints "    (12.34/100%)"; lvconvert --merge prints "vg/snap: Merged: 45.67%". */
@@ -86,6 +88,7 @@ async function runWait(
   let startPercent: number | null = null;
   let lastPercent: number | null = null;
   let lastDrive = 0;
+  let failedSeen = 0;
   let last: StepOutcome = { ok: false, exitCode: null, stdout: '', stderr: '' };
   for (;;) {
     if (w.type === 'domain-state') {
@@ -113,9 +116,19 @@ async function runWait(
           onProgress(done, `merging ${w.vg}/${w.snapshot} into ${w.origin}: ${pct.toFixed(2)}% of the COW data left`);
         }
         const originOpen = origin?.lv_attr[5] === 'o';
+        // lv_attr[4] 'm'/'M': the kernel gave the merge up. Each drive below retries it; after a few, say so.
+        const failed = snap.lv_attr[4] === 'm' || snap.lv_attr[4] === 'M';
+        if (failed && failedSeen >= MERGE_FAILED_RETRIES) {
+          return {
+            ...last,
+            ok: false,
+            stderr: `lvm2 reports the merge of ${w.vg}/${w.snapshot} as failed (attr ${snap.lv_attr}) after ${MERGE_FAILED_RETRIES} retries: read the kernel log (dmesg) on the host and check the disk; do not remove the snapshot`,
+          };
+        }
         // Drive a lingering merge: the origin must be closed; refresh when nothing moves (or at the start).
         if (w.drive && origin && !originOpen && (pct === null || pct === 0 || pct === lastPercent) && Date.now() - lastDrive > 3000) {
           lastDrive = Date.now();
+          if (failed) failedSeen += 1;
           await runAudited(deps, job, ['lvchange', '--refresh', `${w.vg}/${w.origin}`], { timeoutMs: step.timeoutMs });
           lastPercent = pct;
           continue;

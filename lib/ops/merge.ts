@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Inventory, InventoryDomain, InventoryLv } from '@/lib/inventory/types';
 import { validateLvName, validateVgName } from '@/lib/lvm/names';
 import { guestsUsing, type PlanContext } from './plans';
+import { blockedBy, check } from './checks';
 import type { Check, Plan, PlanResult, PostCheck, Step } from './types';
 
 const name = (validate: (v: string) => string | null) =>
@@ -43,8 +44,6 @@ export const completeMergeParams = z
   .strict();
 
 const MERGE_TIMEOUT_MS = 6 * 3600_000;
-const check = (title: string, ok: boolean, detail?: string, blocking = true): Check => ({ title, ok, detail, blocking });
-
 const active = (d: InventoryDomain) => d.state !== 'shut off' && d.state !== 'crashed';
 
 function shutdownSteps(guests: InventoryDomain[], timeoutS: number, forceOff: boolean): Step[] {
@@ -73,20 +72,22 @@ function mergeWait(vg: string, snap: InventoryLv, origin: string): Step {
 
 function commonPreflight(inv: Inventory, vg: string, snapName: string, snap: InventoryLv | undefined, origin: InventoryLv | undefined): Check[] {
   return [
-    check('Snapshot exists', !!snap, snap ? `${vg}/${snapName} (${snap.attr})` : `no logical volume ${vg}/${snapName}`),
-    check('It is a snapshot', !!snap && (snap.kind === 'snapshot' || snap.kind === 'thin-snapshot'), snap ? `kind ${snap.kind}` : undefined),
-    check('Snapshot is valid', !!snap && !snap.invalid, 'an invalid snapshot lost its data when its COW area filled up; it cannot be merged, only removed'),
-    check('No failed merge', !!snap && !snap.mergeFailed,
-      'lvm2 marked this merge as failed (attr m/M): look at the kernel log (dmesg) on the host, check the disk, then retry with "complete pending merge" or ask for help; do not remove the snapshot'),
-    check('Origin exists', !!origin, origin ? `${vg}/${origin.name} (${origin.attr})` : `origin of ${vg}/${snapName} not found`),
-    check('Host inventory has libvirt', inv.libvirt !== 'error', inv.libvirtError ?? 'virsh answered', false),
+    check('Snapshot exists', !!snap, { ok: `${vg}/${snapName} (${snap?.attr ?? ''})`, bad: `no logical volume ${vg}/${snapName}` }),
+    check('It is a snapshot', !!snap && (snap.kind === 'snapshot' || snap.kind === 'thin-snapshot'), {
+      ok: snap?.kind,
+      bad: snap ? `${vg}/${snapName} is a ${snap.kind} volume, not a snapshot` : undefined,
+    }),
+    check('Snapshot is valid', !!snap && !snap.invalid, {
+      bad: 'an invalid snapshot lost its data when its COW area filled up; it cannot be merged, only removed',
+    }),
+    check('Origin exists', !!origin, { ok: `${vg}/${origin?.name ?? ''} (${origin?.attr ?? ''})`, bad: `origin of ${vg}/${snapName} not found` }),
+    check('Host inventory has libvirt', inv.libvirt !== 'error', { ok: 'virsh answered', bad: inv.libvirtError ?? 'virsh did not answer' }, false),
   ];
 }
 
-function blockedBy(preflight: Check[]): PlanResult | null {
-  const bad = preflight.filter((c) => !c.ok && c.blocking);
-  return bad.length ? { ok: false, error: bad.map((c) => `${c.title}: ${c.detail ?? 'failed'}`).join('; '), preflight } : null;
-}
+/** What the merge wizard's refusal says too: a failed merge is fixed by hand, never retried blindly. */
+const mergeFailedAdvice = (vg: string, snap: string) =>
+  `lvm2 marked the merge of ${vg}/${snap} as failed (attr m/M): keep its guests off, find the cause in the kernel log (dmesg) and fix it, then retry on the host with lvconvert --merge ${vg}/${snap}; do not remove the snapshot`;
 
 function consequences(vg: string, snap: InventoryLv | undefined, origin: string): string[] {
   return [
@@ -104,16 +105,27 @@ export function planMergeSnapshot(ctx: PlanContext, p: z.infer<typeof mergeSnaps
   const inUse = guests.filter(active);
   const preflight = [
     ...commonPreflight(inv, p.vg, p.snapshot, snap, origin),
-    check('Snapshot is not merging already', !!snap && !snap.merging, 'a merge is pending: use "complete pending merge"'),
+    check('Snapshot is not merging already', !!snap && !snap.merging && !snap.mergeFailed, {
+      bad: snap?.mergeFailed
+        ? mergeFailedAdvice(p.vg, p.snapshot)
+        : 'a merge is pending: use "Complete pending merge"',
+    }),
   ];
   if (p.mode === 'now') {
-    preflight.push(check('No guest uses the origin', inUse.length === 0,
-      inUse.length ? `${inUse.map((g) => `${g.name} is ${g.state}`).join(', ')}: shut it down first, or schedule the merge` : 'no running guest has it as a disk'));
-    preflight.push(check('The origin is not open', !!origin && !origin.open,
-      origin?.open ? `${p.vg}/${originName} is open (mounted or used by a program); the merge would be deferred` : 'closed'));
+    preflight.push(check('No guest uses the origin', inUse.length === 0, {
+      ok: 'no running guest has it as a disk',
+      bad: `${inUse.map((g) => `${g.name} is ${g.state}`).join(', ')}: shut it down first, or schedule the merge`,
+    }));
+    preflight.push(check('The origin is not open', !!origin && !origin.open, {
+      ok: 'closed',
+      bad: `${p.vg}/${originName} is open (mounted or used by a program); the merge would be deferred`,
+    }));
   }
   if (p.mode === 'shutdown') {
-    preflight.push(check('A guest to shut down uses the origin', inUse.length > 0, inUse.length ? inUse.map((g) => g.name).join(', ') : 'no running guest uses it: merge now instead'));
+    preflight.push(check('A guest to shut down uses the origin', inUse.length > 0, {
+      ok: inUse.map((g) => g.name).join(', '),
+      bad: 'no running guest uses it: merge now instead',
+    }));
   }
   const b = blockedBy(preflight);
   if (b || !snap || !origin) return b ?? { ok: false, error: 'preflight failed', preflight };
@@ -181,9 +193,12 @@ export function planCompleteMerge(ctx: PlanContext, p: z.infer<typeof completeMe
   const inUse = origin ? guestsUsing(inv, p.vg, originName).filter(active) : [];
   const preflight = [
     ...commonPreflight(inv, p.vg, p.snapshot, snap, origin),
-    check('A merge is pending', !!snap && snap.merging, 'the snapshot is not merging: start a rollback instead'),
-    check('No guest uses the origin', inUse.length === 0 || p.shutdown,
-      inUse.length ? `${inUse.map((g) => `${g.name} is ${g.state}`).join(', ')}: stop it first, or let Cowherd shut it down` : 'no running guest has it as a disk'),
+    check('A merge is pending', !!snap && (snap.merging || snap.mergeFailed), { bad: 'the snapshot is not merging: start a rollback instead' }),
+    check('The merge has not failed', !!snap && !snap.mergeFailed, { bad: mergeFailedAdvice(p.vg, p.snapshot) }),
+    check('No guest uses the origin', inUse.length === 0 || p.shutdown, {
+      ok: inUse.length ? `${inUse.map((g) => g.name).join(', ')}: Cowherd shuts it down first` : 'no running guest has it as a disk',
+      bad: `${inUse.map((g) => `${g.name} is ${g.state}`).join(', ')}: stop it first, or let Cowherd shut it down`,
+    }),
   ];
   const b = blockedBy(preflight);
   if (b || !snap || !origin) return b ?? { ok: false, error: 'preflight failed', preflight };

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import path from 'node:path';
 import type { Inventory, InventoryDomain, InventoryLv } from '@/lib/inventory/types';
 import { validateLvName, validateVgName } from '@/lib/lvm/names';
+import { blockedBy, check } from './checks';
 import type { Check, Plan, PlanResult, Step } from './types';
 
 const MiB = 1024 * 1024;
@@ -58,14 +59,6 @@ export interface PlanContext {
   now?: Date;
 }
 
-const check = (title: string, ok: boolean, detail?: string, blocking = true): Check => ({ title, ok, detail, blocking });
-
-function blocked(preflight: Check[]): PlanResult | null {
-  const bad = preflight.filter((c) => !c.ok && c.blocking);
-  if (bad.length === 0) return null;
-  return { ok: false, error: bad.map((c) => `${c.title}: ${c.detail ?? 'failed'}`).join('; '), preflight };
-}
-
 export function defaultSnapshotName(origin: string, now = new Date()): string {
   const p = (n: number) => String(n).padStart(2, '0');
   const stamp = `${now.getUTCFullYear()}${p(now.getUTCMonth() + 1)}${p(now.getUTCDate())}-${p(now.getUTCHours())}${p(now.getUTCMinutes())}`;
@@ -94,20 +87,26 @@ export function planCreateSnapshot(ctx: PlanContext, p: CreateSnapshotParams): P
   const running = guests.filter((d) => d.state === 'running');
 
   const preflight: Check[] = [
-    check('Volume group exists', !!vg, vg ? `${p.vg}: ${fmtMiB(vg.freeBytes)} free` : `no volume group ${p.vg}`),
-    check('Origin exists', !!origin, origin ? `${p.vg}/${p.origin}, ${fmtMiB(origin.sizeBytes)}, ${origin.kind}` : `no logical volume ${p.vg}/${p.origin}`),
-    check('Origin can be snapshotted', !!origin && ['plain', 'origin', 'thin-volume', 'thin-snapshot'].includes(origin.kind),
-      origin ? `kind ${origin.kind}` : undefined),
-    check('Origin has no merging snapshot', !!origin && !inv.lvs.some((l) => l.vg === p.vg && l.origin === p.origin && l.merging) && !origin.attr.startsWith('O'),
-      'lvm2 refuses new snapshots of an origin with a merging snapshot'),
-    check('Snapshot name is valid', !nameError, nameError ?? name),
-    check('Snapshot name is free', !findLv(inv, p.vg, name), `${p.vg}/${name}`),
+    check('Volume group exists', !!vg, { ok: `${p.vg}: ${fmtMiB(vg?.freeBytes ?? 0)} free`, bad: `no volume group ${p.vg}` }),
+    check('Origin exists', !!origin, {
+      ok: `${p.vg}/${p.origin}, ${fmtMiB(origin?.sizeBytes ?? 0)}, ${origin?.kind ?? ''}`,
+      bad: `no logical volume ${p.vg}/${p.origin}`,
+    }),
+    check('Origin can be snapshotted', !!origin && ['plain', 'origin', 'thin-volume', 'thin-snapshot'].includes(origin.kind), {
+      ok: origin?.kind,
+      bad: origin ? `${p.vg}/${p.origin} is a ${origin.kind} volume; only plain volumes, origins and thin volumes can be snapshotted` : undefined,
+    }),
+    check('Origin has no merging snapshot', !!origin && !inv.lvs.some((l) => l.vg === p.vg && l.origin === p.origin && l.merging) && !origin.attr.startsWith('O'), {
+      bad: 'lvm2 refuses new snapshots of an origin with a merging snapshot',
+    }),
+    check('Snapshot name is valid', !nameError, { ok: name, bad: nameError ?? undefined }),
+    check('Snapshot name is free', !findLv(inv, p.vg, name), { ok: `${p.vg}/${name}`, bad: `${p.vg}/${name} already exists` }),
   ];
   if (!thin && vg) {
     preflight.push(check('COW area fits in the free space', sizeBytes <= vg.freeBytes,
-      `${fmtMiB(sizeBytes)} asked, ${fmtMiB(vg.freeBytes)} free in ${p.vg}`, !p.force));
+      { ok: `${fmtMiB(sizeBytes)} of ${fmtMiB(vg.freeBytes)} free in ${p.vg}`, bad: `${fmtMiB(sizeBytes)} asked, only ${fmtMiB(vg.freeBytes)} free in ${p.vg}` }, !p.force));
   }
-  const b = blocked(preflight);
+  const b = blockedBy(preflight);
   if (b) return b;
 
   // Consistency for running guests: freeze/thaw through the agent, else suspend/resume, else crash-consistent.
@@ -165,13 +164,18 @@ export function planExtendSnapshot(ctx: PlanContext, p: z.infer<typeof extendSna
   const vg = inv.vgs.find((v) => v.name === p.vg);
   const snap = findLv(inv, p.vg, p.snapshot);
   const preflight: Check[] = [
-    check('Snapshot exists', !!snap, snap ? `${p.vg}/${p.snapshot}, ${fmtMiB(snap.sizeBytes)}` : `no logical volume ${p.vg}/${p.snapshot}`),
-    check('It is a classic (COW) snapshot', snap?.kind === 'snapshot', snap?.kind === 'thin-snapshot' ? 'thin snapshots have no COW area of their own; grow the pool instead' : snap ? `kind ${snap.kind}` : undefined),
-    check('Snapshot is valid', !!snap && !snap.invalid, 'an invalid snapshot is lost; growing it does not bring it back'),
-    check('Snapshot is not merging', !!snap && !snap.merging),
-    check('The growth fits in the free space', !!vg && p.addBytes <= vg.freeBytes, vg ? `+${fmtMiB(p.addBytes)} asked, ${fmtMiB(vg.freeBytes)} free` : `no volume group ${p.vg}`),
+    check('Snapshot exists', !!snap, { ok: `${p.vg}/${p.snapshot}, ${fmtMiB(snap?.sizeBytes ?? 0)}`, bad: `no logical volume ${p.vg}/${p.snapshot}` }),
+    check('It is a classic (COW) snapshot', snap?.kind === 'snapshot', {
+      bad: snap?.kind === 'thin-snapshot' ? 'thin snapshots have no COW area of their own; grow the pool instead' : snap ? `${p.vg}/${p.snapshot} is a ${snap.kind} volume` : undefined,
+    }),
+    check('Snapshot is valid', !!snap && !snap.invalid, { bad: 'an invalid snapshot is lost; growing it does not bring it back' }),
+    check('Snapshot is not merging', !!snap && !snap.merging, { bad: 'a merging snapshot shrinks by itself; there is nothing to grow' }),
+    check('The growth fits in the free space', !!vg && p.addBytes <= vg.freeBytes, {
+      ok: `+${fmtMiB(p.addBytes)} of ${fmtMiB(vg?.freeBytes ?? 0)} free`,
+      bad: vg ? `+${fmtMiB(p.addBytes)} asked, only ${fmtMiB(vg.freeBytes)} free` : `no volume group ${p.vg}`,
+    }),
   ];
-  const b = blocked(preflight);
+  const b = blockedBy(preflight);
   if (b) return b;
   const newSize = (snap?.sizeBytes ?? 0) + p.addBytes;
   return {
@@ -195,12 +199,15 @@ export function planRemoveSnapshot(ctx: PlanContext, p: z.infer<typeof removeSna
   const { inv } = ctx;
   const snap = findLv(inv, p.vg, p.snapshot);
   const preflight: Check[] = [
-    check('Snapshot exists', !!snap, snap ? `${p.vg}/${p.snapshot} (${snap.attr})` : `no logical volume ${p.vg}/${p.snapshot}`),
-    check('It is a snapshot', !!snap && isSnapshot(snap), snap ? `kind ${snap.kind}; Cowherd removes only snapshots` : undefined),
-    check('Snapshot is not merging', !!snap && !snap.merging, 'a snapshot that is being merged cannot be removed'),
-    check('The name was typed to confirm', p.confirmName === p.snapshot, `type "${p.snapshot}" to confirm`),
+    check('Snapshot exists', !!snap, { ok: `${p.vg}/${p.snapshot} (${snap?.attr ?? ''})`, bad: `no logical volume ${p.vg}/${p.snapshot}` }),
+    check('It is a snapshot', !!snap && isSnapshot(snap), {
+      ok: snap?.kind,
+      bad: snap ? `${p.vg}/${p.snapshot} is a ${snap.kind} volume; Cowherd removes only snapshots` : undefined,
+    }),
+    check('Snapshot is not merging', !!snap && !snap.merging && !snap.mergeFailed, { bad: 'a snapshot that is being merged cannot be removed' }),
+    check('The name was typed to confirm', p.confirmName === p.snapshot, { bad: `type "${p.snapshot}" to confirm` }),
   ];
-  const b = blocked(preflight);
+  const b = blockedBy(preflight);
   if (b) return b;
   return {
     ok: true,
@@ -227,14 +234,16 @@ export function planExportSnapshot(ctx: PlanContext, p: z.infer<typeof exportSna
   const snap = findLv(inv, p.vg, p.snapshot);
   const target = path.posix.join(ctx.exportDir, p.file);
   const inside = path.posix.dirname(target) === path.posix.normalize(ctx.exportDir);
+  // What qemu-img reads: a snapshot's device is as large as its origin (the LV's own size is its COW area).
+  const size = findLv(inv, p.vg, snap?.origin ?? '')?.sizeBytes ?? snap?.sizeBytes ?? 0;
   const preflight: Check[] = [
-    check('Snapshot exists', !!snap, snap ? `${p.vg}/${p.snapshot}, ${fmtMiB(snap.sizeBytes)}` : `no logical volume ${p.vg}/${p.snapshot}`),
-    check('It is a snapshot', !!snap && isSnapshot(snap), snap ? `kind ${snap.kind}` : undefined),
-    check('Snapshot is valid', !!snap && !snap.invalid, 'an invalid snapshot has no data to export'),
-    check('Snapshot is not merging', !!snap && !snap.merging),
-    check('The file goes into the export directory', inside, target),
+    check('Snapshot exists', !!snap, { ok: `${p.vg}/${p.snapshot}, ${fmtMiB(size)}`, bad: `no logical volume ${p.vg}/${p.snapshot}` }),
+    check('It is a snapshot', !!snap && isSnapshot(snap), { ok: snap?.kind, bad: snap ? `${p.vg}/${p.snapshot} is a ${snap.kind} volume` : undefined }),
+    check('Snapshot is valid', !!snap && !snap.invalid, { bad: 'an invalid snapshot has no data to export' }),
+    check('Snapshot is not merging', !!snap && !snap.merging, { bad: 'a merging snapshot changes while it is read' }),
+    check('The file goes into the export directory', inside, { ok: target, bad: `${target} is outside ${ctx.exportDir}` }),
   ];
-  const b = blocked(preflight);
+  const b = blockedBy(preflight);
   if (b) return b;
   const dev = `/dev/${p.vg}/${p.snapshot}`;
   const steps: Step[] = [
@@ -260,7 +269,7 @@ export function planExportSnapshot(ctx: PlanContext, p: z.infer<typeof exportSna
       host: inv.host,
       params: p,
       summary: `Export ${p.vg}/${p.snapshot} to ${target} (qcow2${p.compress ? ', compressed' : ''})`,
-      consequences: [`Reads the whole snapshot (${snap ? fmtMiB(snap.sizeBytes) : '?'}) and writes ${target} on host ${inv.host}.`],
+      consequences: [`Reads the whole snapshot (${fmtMiB(size)}, the size of its origin) and writes ${target} on host ${inv.host}.`],
       lockKey: `${inv.host}:${p.vg}`,
       preflight,
       steps,

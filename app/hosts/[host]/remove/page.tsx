@@ -1,26 +1,11 @@
 import type { Metadata } from 'next';
-import { HostUnavailable, NotApplicable } from '@/components/wizards/host-unavailable';
 import { RemoveSnapshotWizard } from '@/components/wizards/remove-snapshot-wizard';
-import { WizardShell } from '@/components/wizards/wizard-shell';
-import { requirePageUser } from '@/lib/auth/guard';
-import { loadWizardHost, param, type HostParams, type SearchParams } from '../../load';
+import type { HostParams, SearchParams } from '../../load';
+import { snapshotWizardPage } from '../../snapshot-wizard-page';
 
 export const metadata: Metadata = { title: 'Remove a snapshot' };
 
 /** /hosts/:host/remove?vg=&snapshot= */
-export default async function RemoveSnapshotPage({ params, searchParams }: { params: HostParams; searchParams: SearchParams }) {
-  await requirePageUser('operator');
-  const [{ host: hostId }, sp] = await Promise.all([params, searchParams]);
-  const vg = param(sp, 'vg');
-  const snapshot = param(sp, 'snapshot');
-  const h = await loadWizardHost(hostId, { vg, lv: snapshot });
-  if (!h.inventory) return <HostUnavailable host={h.host} error={h.error} />;
-  if (!vg || !snapshot) {
-    return (
-      <WizardShell title="Remove a snapshot" host={h.host} step={0}>
-        <NotApplicable title="Which snapshot?">Open this page from a snapshot (the URL needs ?vg=…&amp;snapshot=…).</NotApplicable>
-      </WizardShell>
-    );
-  }
-  return <RemoveSnapshotWizard host={h.host} initial={h.inventory} vg={vg} snapshot={snapshot} />;
+export default function RemoveSnapshotPage(props: { params: HostParams; searchParams: SearchParams }) {
+  return snapshotWizardPage(props, 'Remove a snapshot', (c) => <RemoveSnapshotWizard {...c} />);
 }
