@@ -151,6 +151,21 @@ async function runWait(
   }
 }
 
+/** Post-check reads: a busy host can miss one read's timeout, which must not turn a job that worked into a failure. */
+export const POST_CHECK_READS = 3;
+
+async function collectWithRetries(deps: ExecDeps): Promise<Inventory> {
+  const sleep = deps.sleep ?? defaultSleep;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await deps.collect();
+    } catch (e) {
+      if (attempt >= POST_CHECK_READS) throw new Error(`${(e as Error).message} (${attempt} reads failed)`);
+      await sleep(attempt * 2000);
+    }
+  }
+}
+
 /**
  * Run a plan's steps for a started job. A failed step stops the plan, but cleanup steps (thaw, resume) still run
  * when the step they protect succeeded. Then the host is re-read and the post-checks decide the outcome.
@@ -230,10 +245,11 @@ export async function executePlan(
 
   // Post-checks re-read the host; they run after a failure too, so the job says what state the host is in.
   updateJob(deps.db, jobId, { phase: 'checking the host', progress: failure ? null : 0.99 });
-  const results: string[] = [];
+  // A restarted job keeps the note that says so above its checks.
+  const results: string[] = fromStep > 0 && prior?.message?.startsWith('the server restarted') ? [prior.message] : [];
   let postOk = true;
   try {
-    const inv = await deps.collect();
+    const inv = await collectWithRetries(deps);
     for (const pc of plan.postChecks) {
       const r =
         pc.check.type === 'file-present'
