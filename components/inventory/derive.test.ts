@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { HostInventoryResponse } from '@/lib/inventory/client';
 import type { InventoryLv } from '@/lib/inventory/types';
+import { alertThresholds } from '@/lib/alerts/types';
 import { canSnapshot, fillSortValue, guestsByLv, hostAlerts, hoursToFull, hrefs, snapshotRows } from './derive';
 
 // LVs shaped like the lab's (lib/lvm/fixtures: web_snap at 18.85 %, the merge-deferred and invalid cases).
@@ -113,12 +114,27 @@ describe('alerts', () => {
     expect(hostAlerts(lab, { inventory: inventory([lv({ kind: 'origin' }), snap('web_snap', { cowPercent: 18.85 })]) })).toEqual([]);
   });
 
-  it('raises fill at 80 % (warning) and 90 % (critical), with the extend wizard', () => {
-    const alerts = hostAlerts(lab, { inventory: inventory([snap('a', { cowPercent: 80 }), snap('b', { cowPercent: 95.5 }), snap('c', { cowPercent: 79.99 })]) });
+  it('raises fill at 80 % (warning) and 95 % (critical) by default, with the extend wizard', () => {
+    const alerts = hostAlerts(lab, { inventory: inventory([snap('a', { cowPercent: 80 }), snap('b', { cowPercent: 95.5 }), snap('c', { cowPercent: 79.99 }), snap('d', { cowPercent: 94 })]) });
     expect(alerts.map((a) => [a.severity, a.message, a.action?.href])).toEqual([
       ['critical', 'vg0/b is 95.50% full', '/hosts/lab/extend?vg=vg0&snapshot=b'],
+      ['warning', 'vg0/d is 94.00% full', '/hosts/lab/extend?vg=vg0&snapshot=d'],
       ['warning', 'vg0/a is 80.00% full', '/hosts/lab/extend?vg=vg0&snapshot=a'],
     ]);
+  });
+
+  it('follows the stored rules: other thresholds, and a rule turned off', () => {
+    const inv = inventory([snap('a', { cowPercent: 72 }), snap('b', { cowPercent: 88 })]);
+    const t = alertThresholds([
+      { id: 'fill-warning', enabled: true, severity: 'warning', threshold: 70 },
+      { id: 'fill-critical', enabled: true, severity: 'critical', threshold: 85 },
+    ]);
+    expect(hostAlerts(lab, { inventory: inv }, undefined, t).map((a) => [a.severity, a.message])).toEqual([
+      ['critical', 'vg0/b is 88.00% full'],
+      ['warning', 'vg0/a is 72.00% full'],
+    ]);
+    const warningOff = alertThresholds([{ id: 'fill-warning', enabled: false, severity: 'warning', threshold: 80 }]);
+    expect(hostAlerts(lab, { inventory: inv }, undefined, warningOff)).toEqual([]);
   });
 
   it('puts the most urgent first within a severity', () => {
@@ -133,12 +149,19 @@ describe('alerts', () => {
     ]);
   });
 
-  it('raises a snapshot that will be full within 24 h', () => {
+  it('raises a snapshot that will be full sooner than the time-to-full rule (6 h by default)', () => {
     const s = snap('s', { cowPercent: 40 });
-    const inv = inventory([s], { trends: { [s.uuid]: { ratePerHour: 10, hoursToFull: 6, samples: [] } } });
-    expect(hostAlerts(lab, { inventory: inv }).map((a) => a.message)).toEqual(['vg0/s will be full in 6 h']);
-    const far = inventory([s], { trends: { [s.uuid]: { ratePerHour: 1, hoursToFull: 60, samples: [] } } });
-    expect(hostAlerts(lab, { inventory: far })).toEqual([]);
+    const inv = inventory([s], { trends: { [s.uuid]: { ratePerHour: 12, hoursToFull: 5, samples: [] } } });
+    expect(hostAlerts(lab, { inventory: inv }).map((a) => a.message)).toEqual(['vg0/s will be full in 5 h']);
+    const later = inventory([s], { trends: { [s.uuid]: { ratePerHour: 10, hoursToFull: 6, samples: [] } } });
+    expect(hostAlerts(lab, { inventory: later })).toEqual([]);
+    const t = alertThresholds([{ id: 'time-to-full', enabled: true, severity: 'warning', threshold: 24 }]);
+    expect(hostAlerts(lab, { inventory: later }, undefined, t).map((a) => a.message)).toEqual(['vg0/s will be full in 6 h']);
+  });
+
+  it('gives a merging snapshot no time to full: it empties', () => {
+    const s = snap('s', { cowPercent: 40, merging: true });
+    expect(hoursToFull({ lv: s, trend: { ratePerHour: 12, hoursToFull: 5, samples: [] } })).toBeNull();
   });
 
   it('says both when a snapshot is full and filling fast', () => {

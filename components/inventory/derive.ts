@@ -5,12 +5,12 @@
 import { formatHours, formatPercent } from '@/lib/format';
 import type { HostInventoryData, HostInventoryResponse, HostRef, SnapshotTrend } from '@/lib/inventory/client';
 import type { InventoryDomain, InventoryLv } from '@/lib/inventory/types';
+import { DEFAULT_THRESHOLDS, type AlertThresholds } from '@/lib/alerts/types';
 import type { LvKind } from '@/lib/lvm/model';
 
-/** COW fill at or above which a snapshot is an alert. */
-export const FILL_ALERT_PERCENT = 80;
-/** A snapshot (or pool) expected to be full sooner than this is an alert. */
-export const TIME_TO_FULL_ALERT_HOURS = 24;
+/** Thin pool fill at or above which the pool is a warning, and a critical alert. */
+export const POOL_ALERT_PERCENT = 80;
+export const POOL_CRITICAL_PERCENT = 90;
 
 // --- links ------------------------------------------------------------------------------------------------------
 
@@ -119,12 +119,18 @@ export function fillSortValue(row: Pick<SnapshotRow, 'lv'>): number {
 
 /** Hours to full worth showing: the trend's, when the snapshot is filling and not already lost. */
 export function hoursToFull(row: Pick<SnapshotRow, 'lv' | 'trend'>): number | null {
-  if (row.lv.invalid || row.lv.cowPercent === null) return null;
+  // A merging snapshot empties: its "fill rate" is the merge, and it is never going to be full.
+  if (row.lv.invalid || row.lv.merging || row.lv.cowPercent === null) return null;
   const h = row.trend?.hoursToFull;
   return h === null || h === undefined || !Number.isFinite(h) ? null : h;
 }
 
 // --- alerts -----------------------------------------------------------------------------------------------------
+
+/** Whether a snapshot full in `h` hours is "full soon" by the time-to-full rule. */
+export function isSoon(h: number | null, t: AlertThresholds = DEFAULT_THRESHOLDS): boolean {
+  return h !== null && t.timeToFullHours !== null && h < t.timeToFullHours;
+}
 
 export type AlertSeverity = 'critical' | 'warning' | 'info';
 
@@ -147,7 +153,12 @@ const SEVERITY_ORDER: Record<AlertSeverity, number> = { critical: 0, warning: 1,
  * Everything about a host that needs a person: the host not answering, snapshots that are lost, nearly full or
  * filling fast, merges that failed, wait for the origin, or run, thin pools running out of space.
  */
-export function hostAlerts(host: HostRef, data: HostInventoryData | undefined, fetchError?: string): InventoryAlert[] {
+export function hostAlerts(
+  host: HostRef,
+  data: HostInventoryData | undefined,
+  fetchError?: string,
+  t: AlertThresholds = DEFAULT_THRESHOLDS,
+): InventoryAlert[] {
   const alerts: InventoryAlert[] = [];
   const error = fetchError ?? data?.error;
   if (error) {
@@ -169,10 +180,10 @@ export function hostAlerts(host: HostRef, data: HostInventoryData | undefined, f
   for (const lv of inv.lvs) {
     const name = `${lv.vg}/${lv.name}`;
     const id = `${host.id}:${lv.uuid}`;
-    if (lv.kind === 'thin-pool' && lv.dataPercent !== null && lv.dataPercent >= FILL_ALERT_PERCENT) {
+    if (lv.kind === 'thin-pool' && lv.dataPercent !== null && lv.dataPercent >= POOL_ALERT_PERCENT) {
       alerts.push({
         id: `${id}:pool`,
-        severity: lv.dataPercent >= 90 ? 'critical' : 'warning',
+        severity: lv.dataPercent >= POOL_CRITICAL_PERCENT ? 'critical' : 'warning',
         message: `Thin pool ${name} is ${formatPercent(lv.dataPercent)} full`,
         detail: 'Thin volumes and thin snapshots in this pool stop accepting writes when it is full.',
         action: { label: 'Open volume group', href: hrefs.vg(host.id, lv.vg) },
@@ -219,14 +230,17 @@ export function hostAlerts(host: HostRef, data: HostInventoryData | undefined, f
 
     const pct = lv.cowPercent;
     const h = hoursToFull({ lv, trend: inv.trends[lv.uuid] });
-    const soon = h !== null && h < TIME_TO_FULL_ALERT_HOURS;
-    if ((pct !== null && pct >= FILL_ALERT_PERCENT) || soon) {
+    const soon = isSoon(h, t);
+    // The lower of the two fill thresholds that are on raises it; the critical one makes it critical.
+    const fillAt = Math.min(t.fillWarning ?? Infinity, t.fillCritical ?? Infinity);
+    const full = pct !== null && pct >= fillAt;
+    if (full || soon) {
       const parts: string[] = [];
-      if (pct !== null && pct >= FILL_ALERT_PERCENT) parts.push(`${name} is ${formatPercent(pct)} full`);
+      if (full) parts.push(`${name} is ${formatPercent(pct)} full`);
       if (soon) parts.push(parts.length ? `full in ${formatHours(h)}` : `${name} will be full in ${formatHours(h)}`);
       alerts.push({
         id: `${id}:fill`,
-        severity: (pct !== null && pct >= 90) || (h !== null && h < 1) ? 'critical' : 'warning',
+        severity: (t.fillCritical !== null && pct !== null && pct >= t.fillCritical) || (h !== null && h < 1) ? 'critical' : 'warning',
         message: parts.join(', '),
         detail: 'A classic snapshot whose COW area fills up becomes invalid and is lost. Extend it or remove it.',
         action: { label: 'Extend', href: hrefs.extend(host.id, lv.vg, lv.name) },

@@ -140,6 +140,11 @@ const head = 'px-3 py-1.5 text-left text-xs font-semibold uppercase tracking-wid
 
 function DomainCard({ hostId, domain, snaps }: { hostId: string; domain: InventoryDomain; snaps: Map<string, InventoryLv[]> }) {
   const headingId = `guest-${hostId}-${domain.name}`;
+  // A merge into one of its disks: deferred while the guest holds the disk open, running once it is stopped.
+  const pendingMerge = domain.disks
+    .flatMap((d) => (d.vg && d.lv ? (snaps.get(`${d.vg}/${d.lv}`) ?? []) : []))
+    .find((s) => s.merging || s.mergeFailed);
+  const holds = domain.state !== 'shut off' && domain.state !== 'crashed';
   return (
     <article aria-labelledby={headingId} className="rounded-lg border border-slate-200">
       <div className="flex flex-wrap items-center gap-2 px-4 py-2.5">
@@ -147,6 +152,18 @@ function DomainCard({ hostId, domain, snaps }: { hostId: string; domain: Invento
           {domain.name}
         </h3>
         <DomainStateBadge state={domain.state} />
+        {pendingMerge ? (
+          <Link
+            href={hrefs.merge(hostId, pendingMerge.vg, pendingMerge.name)}
+            prefetch={false}
+            className={`rounded ${focusRing}`}
+            title={`A rollback of ${pendingMerge.vg}/${pendingMerge.origin ?? '?'} to ${pendingMerge.name} is ${holds ? 'waiting until this guest is stopped' : 'under way'}`}
+          >
+            <Badge tone="amber" strong>
+              {holds ? 'rollback pending' : 'rollback running'}
+            </Badge>
+          </Link>
+        ) : null}
         <Badge tone={domain.agent ? 'emerald' : 'slate'} title={domain.agent ? 'The qemu guest agent answers: filesystems can be frozen for a consistent snapshot' : 'No qemu guest agent: snapshots are crash-consistent (the guest is paused instead)'}>
           agent: {domain.agent ? 'yes' : 'no'}
         </Badge>
@@ -201,6 +218,11 @@ function DomainCard({ hostId, domain, snaps }: { hostId: string; domain: Invento
                         {lvSnaps.map((s) => (
                           <li key={s.uuid} className="flex flex-wrap items-center gap-x-2 gap-y-0.5">
                             <span className="font-mono text-xs text-slate-800">{s.name}</span>
+                            {s.mergeFailed ? (
+                              <Badge tone="red" strong>merge failed</Badge>
+                            ) : s.merging ? (
+                              <Badge tone="amber">{holds ? 'merge pending' : 'merging'}</Badge>
+                            ) : null}
                             {s.kind === 'snapshot' ? (
                               <CowBar compact vg={s.vg} snapshot={s.name} percent={s.cowPercent} invalid={s.invalid} active={s.active} />
                             ) : (

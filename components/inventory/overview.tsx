@@ -3,6 +3,7 @@
 import { useMemo } from 'react';
 import { EmptyState } from '@/components/ui/empty-state';
 import { useHostInventories, type HostInventoryQuery, type HostRef } from '@/lib/inventory/client';
+import type { AlertThresholds } from '@/lib/alerts/types';
 import type { InventoryLv } from '@/lib/inventory/types';
 import { AlertsList } from './alerts-list';
 import { hostAlerts, isSnapshot, type InventoryAlert } from './derive';
@@ -12,15 +13,17 @@ import { VgSummary } from './vg-summary';
 export interface OverviewProps {
   hosts: HostRef[];
   pollMs: number;
+  /** The stored alert rules' thresholds (the defaults when left out). */
+  thresholds?: AlertThresholds;
 }
 
 /** Every configured host, answering or not: its alerts and its volume groups. */
-export function Overview({ hosts, pollMs }: OverviewProps) {
+export function Overview({ hosts, pollMs, thresholds }: OverviewProps) {
   const entries = useHostInventories(hosts, pollMs);
   const perHost = entries.map(({ host, query }) => ({
     host,
     query,
-    alerts: hostAlerts(host, query.data, query.isError ? query.error.message : undefined),
+    alerts: hostAlerts(host, query.data, query.isError ? query.error.message : undefined, thresholds),
   }));
   return (
     <div className="space-y-6">

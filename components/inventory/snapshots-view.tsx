@@ -12,7 +12,8 @@ import { useVirtualRows } from '@/components/ui/virtual-rows';
 import { formatAge, formatBytes, formatDateTime, formatHours, formatPercent, formatRate } from '@/lib/format';
 import { useHostInventories, type HostRef } from '@/lib/inventory/client';
 import Link from 'next/link';
-import { fillSortValue, hoursToFull, hrefs, snapshotRows, TIME_TO_FULL_ALERT_HOURS, type SnapshotRow } from './derive';
+import { DEFAULT_THRESHOLDS, type AlertThresholds } from '@/lib/alerts/types';
+import { fillSortValue, hoursToFull, hrefs, isSoon, snapshotRows, type SnapshotRow } from './derive';
 import { HostStatusList } from './host-status-list';
 import { SnapshotActions } from './snapshot-actions';
 
@@ -62,10 +63,12 @@ function matches(row: SnapshotRow, q: string): boolean {
 export interface SnapshotsViewProps {
   hosts: HostRef[];
   pollMs: number;
+  /** The stored alert rules' thresholds: "Full in" turns red below the time-to-full rule's hours. */
+  thresholds?: AlertThresholds;
 }
 
 /** Every snapshot of every host in one sortable, filterable table that stays live. */
-export function SnapshotsView({ hosts, pollMs }: SnapshotsViewProps) {
+export function SnapshotsView({ hosts, pollMs, thresholds = DEFAULT_THRESHOLDS }: SnapshotsViewProps) {
   const entries = useHostInventories(hosts, pollMs);
   const [sort, setSort] = useState<{ key: SortKey; dir: SortDirection }>({ key: 'fill', dir: 'descending' });
   const [filter, setFilter] = useState('');
@@ -170,6 +173,7 @@ export function SnapshotsView({ hosts, pollMs }: SnapshotsViewProps) {
                   row={row}
                   now={now ?? fallbackNow}
                   showHost={multiHost}
+                  thresholds={thresholds}
                   measure={virtual.measureElement}
                 />
               ) : null;
@@ -193,12 +197,14 @@ const SnapshotTableRow = memo(function SnapshotTableRow({
   index,
   now,
   showHost,
+  thresholds,
   measure,
 }: {
   row: SnapshotRow;
   index: number;
   now: number;
   showHost: boolean;
+  thresholds: AlertThresholds;
   measure: (el: Element | null) => void;
 }) {
   const { lv, host, trend } = row;
@@ -247,12 +253,20 @@ const SnapshotTableRow = memo(function SnapshotTableRow({
         )}
       </td>
       <td className={`${cell} whitespace-nowrap text-right text-xs tabular-nums`}>
-        {typeof trend?.ratePerHour === 'number' ? formatRate(trend.ratePerHour) : <span className="text-slate-400">—</span>}
+        {lv.merging ? (
+          <span className="text-xs text-slate-500" title="A merging snapshot empties into its origin; it does not fill">
+            merging
+          </span>
+        ) : typeof trend?.ratePerHour === 'number' ? (
+          formatRate(trend.ratePerHour)
+        ) : (
+          <span className="text-slate-400">—</span>
+        )}
       </td>
       <td className={`${cell} whitespace-nowrap`}>
         {ttf === null ? (
           <span className="text-xs text-slate-400">—</span>
-        ) : ttf < TIME_TO_FULL_ALERT_HOURS ? (
+        ) : isSoon(ttf, thresholds) ? (
           <Badge tone="red" strong title={`At the current rate ${name} is full in ${formatHours(ttf)}`}>
             {formatHours(ttf)}
           </Badge>

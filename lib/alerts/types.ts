@@ -93,6 +93,24 @@ export const RULE_INFO: Record<RuleId, RuleInfo> = {
 
 export const RULE_IDS = Object.keys(RULE_INFO) as RuleId[];
 
+/** The figures the inventory pages flag snapshots by, from the stored rules (null: that rule is off). */
+export interface AlertThresholds {
+  fillWarning: number | null;
+  fillCritical: number | null;
+  timeToFullHours: number | null;
+}
+
+export function alertThresholds(rules: readonly AlertRule[]): AlertThresholds {
+  const value = (id: RuleId) => {
+    const r = rules.find((x) => x.id === id) ?? { id, ...RULE_INFO[id].defaults };
+    return r.enabled ? r.threshold : null;
+  };
+  return { fillWarning: value('fill-warning'), fillCritical: value('fill-critical'), timeToFullHours: value('time-to-full') };
+}
+
+/** The thresholds of the default rules (80 %, 95 %, 6 h). */
+export const DEFAULT_THRESHOLDS: AlertThresholds = alertThresholds([]);
+
 /** Rules evaluated from a host's inventory (one successful read answers all of them for that host). */
 export const INVENTORY_RULES: readonly RuleId[] = [
   'fill-warning',

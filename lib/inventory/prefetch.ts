@@ -1,11 +1,14 @@
 import 'server-only';
 import { dehydrate, type DehydratedState } from '@tanstack/react-query';
+import { getRules } from '@/lib/alerts/store';
+import { alertThresholds, type AlertThresholds } from '@/lib/alerts/types';
 import { config } from '@/lib/config/hosts';
 import { env } from '@/lib/env';
 import { inventoryKeys, toHostInventoryData, type HostInventoryData, type HostRef } from '@/lib/inventory/client';
 import { lastInventory } from '@/lib/inventory/service';
 import { hostInventory, trendsFor } from '@/lib/inventory/view';
 import { getQueryClient } from '@/lib/query/client';
+import { db } from '@/lib/store/db';
 
 /**
  * How long a page waits for a host before it renders anyway. A host that does not answer (ssh waits up to its
@@ -18,6 +21,8 @@ export interface PrefetchedInventory {
   hosts: HostRef[];
   pollMs: number;
   state: DehydratedState;
+  /** From the stored alert rules: what the pages flag as filling up or full soon. */
+  thresholds: AlertThresholds;
 }
 
 /**
@@ -58,5 +63,5 @@ export async function prefetchInventory(hostIds?: readonly string[]): Promise<Pr
     // Only what this server read before; whether the host answers now is left to the browser's first poll.
     if (last) qc.setQueryData<HostInventoryData>(key, { inventory: { ...last, reachable: true, trends: trendsFor(last) } });
   }
-  return { hosts, pollMs, state: dehydrate(qc) };
+  return { hosts, pollMs, state: dehydrate(qc), thresholds: alertThresholds(getRules(db())) };
 }
