@@ -8,6 +8,8 @@ import type { InventoryDomain, InventoryLv } from '@/lib/inventory/types';
 import { DEFAULT_THRESHOLDS, type AlertThresholds } from '@/lib/alerts/types';
 import type { LvKind } from '@/lib/lvm/model';
 
+/** The Snapshots page shows a time to full below this prominently (or below the time-to-full rule, if longer). */
+export const TIME_TO_FULL_PROMINENT_HOURS = 24;
 /** Thin pool fill at or above which the pool is a warning, and a critical alert. */
 export const POOL_ALERT_PERCENT = 80;
 export const POOL_CRITICAL_PERCENT = 90;

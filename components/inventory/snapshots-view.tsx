@@ -13,7 +13,7 @@ import { formatAge, formatBytes, formatDateTime, formatHours, formatPercent, for
 import { useHostInventories, type HostRef } from '@/lib/inventory/client';
 import Link from 'next/link';
 import { DEFAULT_THRESHOLDS, type AlertThresholds } from '@/lib/alerts/types';
-import { fillSortValue, hoursToFull, hrefs, isSoon, snapshotRows, type SnapshotRow } from './derive';
+import { fillSortValue, hoursToFull, hrefs, snapshotRows, TIME_TO_FULL_PROMINENT_HOURS, type SnapshotRow } from './derive';
 import { HostStatusList } from './host-status-list';
 import { SnapshotActions } from './snapshot-actions';
 
@@ -63,7 +63,7 @@ function matches(row: SnapshotRow, q: string): boolean {
 export interface SnapshotsViewProps {
   hosts: HostRef[];
   pollMs: number;
-  /** The stored alert rules' thresholds: "Full in" turns red below the time-to-full rule's hours. */
+  /** The stored alert rules' thresholds: "Full in" is red under 24 h, or under the time-to-full rule's hours. */
   thresholds?: AlertThresholds;
 }
 
@@ -266,7 +266,7 @@ const SnapshotTableRow = memo(function SnapshotTableRow({
       <td className={`${cell} whitespace-nowrap`}>
         {ttf === null ? (
           <span className="text-xs text-slate-400">—</span>
-        ) : isSoon(ttf, thresholds) ? (
+        ) : ttf < Math.max(TIME_TO_FULL_PROMINENT_HOURS, thresholds.timeToFullHours ?? 0) ? (
           <Badge tone="red" strong title={`At the current rate ${name} is full in ${formatHours(ttf)}`}>
             {formatHours(ttf)}
           </Badge>
