@@ -15,6 +15,14 @@ const envSchema = z.object({
   COWHERD_SECURE_COOKIES: z.enum(['0', '1', 'true', 'false']).optional().transform((v) => v === '1' || v === 'true'),
   /** Where ssh keeps its ControlMaster sockets; must be short (unix socket paths are limited to ~100 bytes). */
   COWHERD_SSH_CONTROL_DIR: z.string().min(1).optional(),
+  /**
+   * The address users open Cowherd at (https://cowherd.example.org), when known: webhook deliveries then carry an
+   * absolute link to the page that helps with the alert.
+   */
+  COWHERD_PUBLIC_URL: z
+    .url({ protocol: /^https?$/, error: 'COWHERD_PUBLIC_URL must be an http(s) URL' })
+    .transform((u) => u.replace(/\/+$/, ''))
+    .optional(),
   /** Seconds a command may run on a host before it is killed (long operations pass their own timeout). */
   COWHERD_COMMAND_TIMEOUT_S: z.coerce.number().int().min(1).max(86_400).default(60),
 });

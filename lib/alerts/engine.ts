@@ -24,6 +24,7 @@ export function startAlertEngine(): void {
   const pollMs = env().COWHERD_POLL_MS;
   const processor = createAlertProcessor({
     db: db(),
+    publicUrl: env().COWHERD_PUBLIC_URL,
     extend: async (host, params) => {
       const o = await runOperation(AUTOEXTEND_USER, host, 'extend-snapshot', params, false);
       if (!o.ok) return { ok: false, status: o.status, error: o.error };

@@ -33,6 +33,8 @@ export interface ProcessorDeps {
   now?: () => number;
   delivery?: Omit<DeliveryOptions, 'onAttempt'>;
   log?: (message: string, error?: unknown) => void;
+  /** COWHERD_PUBLIC_URL: deliveries link to the page that helps. */
+  publicUrl?: string;
 }
 
 export interface HostHealth {
@@ -110,7 +112,7 @@ export function createAlertProcessor(deps: ProcessorDeps) {
       return Promise.resolve(false);
     }
     const target = redactUrl(url);
-    return postWithRetries(url, webhookPayload(event, alert, now()), {
+    return postWithRetries(url, webhookPayload(event, alert, now(), deps.publicUrl), {
       ...deps.delivery,
       onAttempt: (a) =>
         recordDelivery(db, {

@@ -235,8 +235,10 @@ export interface AlertsResponse {
 export interface WebhookPayload {
   event: DeliveryEvent;
   alert: Alert;
-  /** One line, Slack-compatible (mrkdwn with &, <, > escaped). */
+  /** One line, Slack-compatible (mrkdwn with &, <, > escaped; ends with a <url|link> when `url` is set). */
   text: string;
+  /** Absolute link to the page that helps (the alert's wizard, else /alerts); only with COWHERD_PUBLIC_URL. */
+  url?: string;
 }
 
 /** The user name auto-extension jobs run as (audit, jobs table). */

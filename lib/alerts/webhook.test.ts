@@ -144,6 +144,14 @@ describe('texts and redaction', () => {
       ':white_check_mark: [RESOLVED WARNING] lab: vg0/web_snap: COW area 81.60% full (rule: ≥ 80%) (lasted 12 min)',
     );
   });
+  it('links to the wizard that helps when the public address is known, and carries no link otherwise', () => {
+    const linked = { ...alert, link: { label: 'Extend', href: '/hosts/lab/extend?vg=vg0&snapshot=web_snap' } };
+    expect(webhookPayload('started', linked)).not.toHaveProperty('url');
+    const p = webhookPayload('started', linked, Date.now(), 'https://cowherd.example.org/ops');
+    expect(p.url).toBe('https://cowherd.example.org/ops/hosts/lab/extend?vg=vg0&snapshot=web_snap');
+    expect(p.text).toMatch(/ <https:\/\/cowherd\.example\.org\/ops\/hosts\/lab\/extend\?vg=vg0&amp;snapshot=web_snap\|Extend>$/);
+    expect(webhookPayload('ended', { ...alert, link: null }, Date.now(), 'https://c.example').url).toBe('https://c.example/alerts');
+  });
   it('retries only what may succeed later', () => {
     expect([null, 500, 503, 429, 408].every(isRetryable)).toBe(true);
     expect([400, 401, 403, 404, 410].some(isRetryable)).toBe(false);

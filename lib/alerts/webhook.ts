@@ -112,6 +112,10 @@ export function alertText(event: DeliveryEvent, alert: Alert, now = Date.now()):
   return slackEscape(`${icon} ${prefix}[${sev}] ${alert.host}: ${alert.summary}`);
 }
 
-export function webhookPayload(event: DeliveryEvent, alert: Alert, now = Date.now()): WebhookPayload {
-  return { event, alert, text: alertText(event, alert, now) };
+export function webhookPayload(event: DeliveryEvent, alert: Alert, now = Date.now(), publicUrl?: string): WebhookPayload {
+  const text = alertText(event, alert, now);
+  if (!publicUrl) return { event, alert, text };
+  // Appended, not resolved: Cowherd may be served under a path (https://example.org/cowherd).
+  const url = `${publicUrl.replace(/\/+$/, '')}${alert.link?.href ?? '/alerts'}`;
+  return { event, alert, text: `${text} <${slackEscape(url)}|${event === 'ended' ? 'Open in Cowherd' : (alert.link?.label ?? 'Open in Cowherd')}>`, url };
 }
