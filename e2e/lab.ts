@@ -1,8 +1,34 @@
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { LAB_DIR } from './env';
 
 const LAB_SH = path.resolve(import.meta.dirname, '../lab/lab.sh');
+
+/**
+ * ssh options for the lab, from the hosts file lab.sh wrote (its port follows COWHERD_LAB_PORT), over one reused
+ * connection: a new ssh connection costs seconds on the TCG lab.
+ */
+export function labSshArgs(): string[] {
+  const config = JSON.parse(readFileSync(path.join(LAB_DIR, 'cowherd.config.json'), 'utf8')) as {
+    hosts: { ssh?: { host: string; port: number; user: string; identityFile: string; knownHostsFile: string } }[];
+  };
+  const ssh = config.hosts[0]?.ssh;
+  if (!ssh) throw new Error(`no lab in ${LAB_DIR}/cowherd.config.json: run npm run lab:up`);
+  return [
+    '-i', ssh.identityFile,
+    '-p', String(ssh.port),
+    '-o', 'BatchMode=yes',
+    '-o', `UserKnownHostsFile=${ssh.knownHostsFile}`,
+    '-o', 'StrictHostKeyChecking=yes',
+    '-o', 'ConnectTimeout=10',
+    '-o', 'LogLevel=ERROR',
+    '-o', 'ControlMaster=auto',
+    '-o', `ControlPath=/tmp/cowherd-e2e-${ssh.port}-%C`,
+    '-o', 'ControlPersist=120',
+    `${ssh.user}@${ssh.host}`,
+  ];
+}
 
 /**
  * Run a shell command in the lab VM as root, outside Cowherd (the way an administrator would), and return stdout.

@@ -3,6 +3,7 @@ import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { E2E_ADMIN_PASSWORD, LAB_DIR } from './env';
+import { labSshArgs } from './lab';
 
 // The rollback wizard (/hosts/:host/merge) on the real lab, each test checked on the host itself: the first 32 MiB of
 // the origin hashed over ssh before the overwrite and after the rollback. The lab is shared with other runs: every
@@ -18,19 +19,7 @@ const THIN_DOMAIN = 'e2emerge-thin';
 
 // --- the lab, over one reused ssh connection (e2e/lab.ts's labSsh opens a new one per call: ~4 s each here) -------
 
-const SSH_ARGS = [
-  '-i', path.join(LAB_DIR, 'lab_key'),
-  '-p', '2250',
-  '-o', 'BatchMode=yes',
-  '-o', `UserKnownHostsFile=${path.join(LAB_DIR, 'known_hosts')}`,
-  '-o', 'StrictHostKeyChecking=yes',
-  '-o', 'ConnectTimeout=10',
-  '-o', 'LogLevel=ERROR',
-  '-o', 'ControlMaster=auto',
-  '-o', 'ControlPath=/tmp/cowherd-merge-e2e-%C',
-  '-o', 'ControlPersist=120',
-  'root@127.0.0.1',
-];
+const SSH_ARGS = labSshArgs();
 
 /** A shell command on the lab as root, outside Cowherd; stdout. Throws with stderr when it fails. */
 function lab(command: string, timeoutMs = HOST_MS): string {
