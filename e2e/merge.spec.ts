@@ -1,9 +1,10 @@
 import { expect, request, test, type APIRequestContext, type Page } from '@playwright/test';
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { E2E_ADMIN_PASSWORD, LAB_DIR } from './env';
 import { labSshArgs } from './lab';
+import { killServer, startServer } from './server';
 
 // The rollback wizard (/hosts/:host/merge) on the real lab, each test checked on the host itself: the first 32 MiB of
 // the origin hashed over ssh before the overwrite and after the rollback. The lab is shared with other runs: every
@@ -14,7 +15,6 @@ import { labSshArgs } from './lab';
 const HOST_MS = 120_000;
 /** A whole rollback job: an ACPI wait that times out, a forced power-off, the merge, the start. */
 const JOB_MS = 300_000;
-const ROOT = path.resolve(import.meta.dirname, '..');
 const THIN_DOMAIN = 'e2emerge-thin';
 
 // --- the lab, over one reused ssh connection (e2e/lab.ts's labSsh opens a new one per call: ~4 s each here) -------
@@ -365,43 +365,8 @@ test.describe('rollback wizard', () => {
     rmSync(dataDir, { recursive: true, force: true });
     mkdirSync(dataDir, { recursive: true });
 
-    const start = async () => {
-      const log = openSync(path.join(dataDir, 'server.log'), 'a');
-      // Its own process group, so the kill takes the server and everything it spawned (ssh), like a crash of the unit.
-      const child = spawn(process.execPath, ['node_modules/next/dist/bin/next', 'start', '-H', '127.0.0.1', '-p', String(port)], {
-        cwd: ROOT,
-        detached: true,
-        stdio: ['ignore', log, log],
-        env: {
-          ...process.env,
-          NODE_ENV: 'production',
-          COWHERD_DIST_DIR: process.env.COWHERD_DIST_DIR || '.next',
-          COWHERD_CONFIG: path.join(LAB_DIR, 'cowherd.config.json'),
-          COWHERD_DATA_DIR: dataDir,
-          COWHERD_ADMIN_PASSWORD: E2E_ADMIN_PASSWORD,
-          COWHERD_POLL_MS: '5000',
-        },
-      });
-      try {
-        await expect
-          .poll(async () => (await fetch(`${base}/api/health`).catch(() => null))?.status ?? 0, { timeout: HOST_MS, intervals: [500] })
-          .toBe(200);
-      } catch (e) {
-        // Say why the server did not come up (a missing build, a port in use...), not only that it did not.
-        const tail = readFileSync(path.join(dataDir, 'server.log'), 'utf8').split('\n').slice(-40).join('\n');
-        throw new Error(`the server on port ${port} did not answer /api/health; exit ${String(child.exitCode ?? child.signalCode)}; its log:\n${tail}`, { cause: e });
-      }
-      return child;
-    };
-    const kill = (child: ChildProcess | undefined, signal: NodeJS.Signals) => {
-      if (child?.pid && child.exitCode === null && child.signalCode === null) {
-        try {
-          process.kill(-child.pid, signal);
-        } catch {
-          // already gone
-        }
-      }
-    };
+    const start = () => startServer({ port, dataDir, config: path.join(LAB_DIR, 'cowherd.config.json'), timeoutMs: HOST_MS });
+    const kill = killServer;
     interface Job {
       status: string;
       phase: string | null;

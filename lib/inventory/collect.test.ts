@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseInventory } from './collect';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import { SshRunner } from '@/lib/host/ssh';
+import { collectInventory, parseInventory } from './collect';
 
 const fixture = (name: string) => readFileSync(path.join(import.meta.dirname, 'fixtures', name), 'utf8');
 
@@ -39,5 +42,18 @@ describe('parseInventory on recorded lab output', () => {
   it('fails clearly when lvs fails', () => {
     const out = '@@cowherd vgs 5 0 19\n  No volume groups\n@@cowherd lvs 0 0 0\n';
     expect(() => parseInventory('lab', out, 1)).toThrow(/vgs failed \(exit 5\): No volume groups/);
+  });
+});
+
+describe('collectInventory on a host that does not answer', () => {
+  it("says why in ssh's own words, without the inventory script", async () => {
+    // A real ssh to a closed port of this machine.
+    const runner = new SshRunner('dead', { host: '127.0.0.1', port: 9, user: 'root' }, { controlDir: mkdtempSync(path.join(os.tmpdir(), 'cw-ssh-')) });
+    const err = await collectInventory('dead', runner, 10_000).then(
+      () => new Error('the read succeeded') as Error & { failure?: string },
+      (e: unknown) => e as Error & { failure?: string },
+    );
+    expect(err.message).toBe('ssh: connect to host 127.0.0.1 port 9: Connection refused');
+    expect(err.failure).toBe('unreachable');
   });
 });

@@ -1,4 +1,4 @@
-import type { HostRunner } from '@/lib/host/types';
+import { CommandError, type HostRunner } from '@/lib/host/types';
 import { domainsFromDomstats } from '@/lib/libvirt/parse';
 import { lvsArgv, vgsArgv } from '@/lib/lvm/commands';
 import { buildLvmModel } from '@/lib/lvm/model';
@@ -65,11 +65,36 @@ export function parseInventory(host: string, stdout: string, durationMs: number,
   };
 }
 
+/**
+ * Why a read of a host failed, in the words a banner shows: ssh's own message for a host that does not answer
+ * ("ssh: connect to host 10.0.0.5 port 22: Connection refused"), never the long inventory script itself.
+ */
+export function inventoryFailure(e: CommandError, timeoutMs: number): string {
+  const stderr = e.stderr.trim().split('\n').filter((l) => l.trim() !== '').slice(-2).join(' / ');
+  switch (e.failure) {
+    case 'unreachable':
+      return stderr || 'the host does not answer over ssh';
+    case 'timeout':
+      return `no answer within ${Math.round(timeoutMs / 1000)} s${stderr ? ` (${stderr})` : ''}`;
+    case 'not-found':
+      return `${e.argv[0] ?? 'the command'} is not installed where Cowherd runs`;
+    case 'killed':
+      return 'the read was killed before it finished';
+    default:
+      return `the inventory read failed with exit code ${e.exitCode}${stderr ? `: ${stderr}` : ''}`;
+  }
+}
+
 /** One refresh of a host's inventory: one remote execution of vgs, lvs and virsh. */
 export async function collectInventory(hostId: string, runner: HostRunner, timeoutMs = 60_000): Promise<Inventory> {
   const started = new Date();
   const t0 = performance.now();
-  const r = await runner.run(inventoryArgv(), { timeoutMs });
+  let r;
+  try {
+    r = await runner.run(inventoryArgv(), { timeoutMs });
+  } catch (e) {
+    throw e instanceof CommandError ? new CommandError({ ...e, message: inventoryFailure(e, timeoutMs) }) : e;
+  }
   // collectedAt is when the read started: the data is at least that fresh.
   return parseInventory(hostId, r.stdout, performance.now() - t0, started);
 }
