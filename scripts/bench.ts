@@ -5,7 +5,6 @@
 //   - each page's first-load JavaScript, gzipped (target <= 250 KB).
 // Everything it creates in the lab (VG vgbench on /dev/vdc, domains bench-*) is removed at the end.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -13,6 +12,7 @@ import { parseConfig } from '../lib/config/hosts';
 import { SshRunner } from '../lib/host/ssh';
 import { inventoryArgv, LIBVIRT_URI } from '../lib/inventory/collect';
 import { lvsArgv, vgsArgv } from '../lib/lvm/commands';
+import { buildBigHost, createBigVg, removeBigHost } from '../lib/test/big-host';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const LAB = process.env.COWHERD_LAB_DIR ?? path.join(ROOT, '.lab');
@@ -28,35 +28,6 @@ const runner = new SshRunner('lab', host.ssh, { defaultTimeoutMs: 600_000 });
 const sh = async (script: string, input?: string) => (await runner.run(['bash', '-c', script], { input })).stdout;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
-const uuid = () => {
-  const c = randomBytes(32).toString('base64').replace(/[^A-Za-z0-9]/g, 'x').slice(0, 32);
-  return [c.slice(0, 6), c.slice(6, 10), c.slice(10, 14), c.slice(14, 18), c.slice(18, 22), c.slice(22, 26), c.slice(26, 32)].join('-');
-};
-
-/** LVM text metadata for vgbench with n one-extent linear LVs, restored with vgcfgrestore in one go. */
-function metadata(base: string, n: number): string {
-  const now = Math.floor(Date.now() / 1000);
-  const lvs = Array.from({ length: n }, (_, i) => {
-    const name = `lv${String(i).padStart(4, '0')}`;
-    return `\t\t${name} {\n\t\t\tid = "${uuid()}"\n\t\t\tstatus = ["READ", "WRITE", "VISIBLE"]\n\t\t\tflags = []\n\t\t\tcreation_time = ${now}\n\t\t\tcreation_host = "cowherd-lab"\n\t\t\tsegment_count = 1\n\n\t\t\tsegment1 {\n\t\t\t\tstart_extent = 0\n\t\t\t\textent_count = 1\n\n\t\t\t\ttype = "striped"\n\t\t\t\tstripe_count = 1\n\n\t\t\t\tstripes = [\n\t\t\t\t\t"pv0", ${i}\n\t\t\t\t]\n\t\t\t}\n\t\t}\n`;
-  }).join('\n');
-  const end = base.lastIndexOf('}');
-  return `${base.slice(0, end)}\n\tlogical_volumes {\n\n${lvs}\n\t}\n${base.slice(end)}`;
-}
-
-async function buildHost(n: number, base: string) {
-  const t0 = performance.now();
-  await sh('vgchange -an vgbench >/dev/null 2>&1; for d in $(virsh list --all --name | grep ^bench-); do virsh undefine "$d" >/dev/null; done; true');
-  await sh('cat >/tmp/vgbench.vg && vgcfgrestore -f /tmp/vgbench.vg vgbench >/dev/null && vgchange -ay vgbench >/dev/null', metadata(base, n));
-  const domains = Math.floor(n / 5);
-  const xml = Array.from({ length: domains }, (_, i) =>
-    `<domain type='qemu'><name>bench-${i}</name><memory unit='MiB'>32</memory><os><type arch='x86_64' machine='pc'>hvm</type></os><devices><disk type='block' device='disk'><source dev='/dev/vgbench/lv${String(i).padStart(4, '0')}'/><target dev='vda' bus='virtio'/></disk></devices></domain>`,
-  ).join('\n');
-  if (domains) {
-    await sh('i=0; while IFS= read -r line; do printf "%s" "$line" >/tmp/d.xml; virsh define /tmp/d.xml >/dev/null || exit 1; done', `${xml}\n`);
-  }
-  return { seconds: (performance.now() - t0) / 1000, domains };
-}
 
 async function time(fn: () => Promise<unknown>): Promise<number> {
   const t0 = performance.now();
@@ -123,8 +94,7 @@ async function main() {
     throw new Error('no production build: run npm run build first');
   }
   console.log(`bench: lab ${host?.ssh?.host}:${host?.ssh?.port}, ${RUNS} runs per figure (median)`);
-  await sh('vgremove -y vgbench >/dev/null 2>&1; pvremove -y /dev/vdc >/dev/null 2>&1; pvcreate -y --metadatasize 32m /dev/vdc >/dev/null && vgcreate vgbench /dev/vdc >/dev/null && vgcfgbackup -f /tmp/vgbench-base.vg vgbench >/dev/null');
-  const base = await sh('cat /tmp/vgbench-base.vg');
+  const base = await createBigVg(sh);
   const server = startServer();
   const rows: string[][] = [];
   let rss = 0;
@@ -133,7 +103,7 @@ async function main() {
     const cookie = await login();
     const raw = ['bash', '-c', [vgsArgv(), lvsArgv(), ['virsh', '-q', '-c', LIBVIRT_URI, 'domstats', '--state', '--block'], ['virsh', '-q', '-c', LIBVIRT_URI, 'list', '--uuid', '--name']].map((a) => a.map((w) => `'${w.replace(/'/g, `'\\''`)}'`).join(' ') + ' >/dev/null').join('; ')];
     for (const n of SIZES) {
-      const built = await buildHost(n, base);
+      const built = await buildBigHost(sh, base, { lvs: n });
       const api = async () => {
         const r = await fetch(`${BASE}/api/hosts/lab/inventory?fresh=1`, { headers: { cookie } });
         if (!r.ok) throw new Error(`inventory ${r.status}`);
@@ -173,7 +143,7 @@ async function main() {
     console.table(js.map(([page, size, verdict]) => ({ page, size, verdict })));
   } finally {
     server.kill('SIGTERM');
-    await sh('vgchange -an vgbench >/dev/null 2>&1; vgremove -y vgbench >/dev/null 2>&1; pvremove -y /dev/vdc >/dev/null 2>&1; for d in $(virsh list --all --name | grep ^bench-); do virsh undefine "$d" >/dev/null; done; true');
+    await removeBigHost(sh);
   }
 }
 
