@@ -219,7 +219,11 @@ test.describe('rollback wizard', () => {
       await expect(row.getByRole('link', { name: `Merge status of vg0/${snap}` })).toBeVisible();
       await shot(page, '7-snapshots-pending');
       await page.goto('/guests');
-      await expect(page.getByRole('article').filter({ hasText: 'web01' })).toContainText(snap, { timeout: HOST_MS });
+      const guest = page.getByRole('article').filter({ hasText: 'web01' });
+      await expect(guest).toContainText(snap, { timeout: HOST_MS });
+      await expect(guest.getByRole('link', { name: 'rollback pending' })).toHaveAttribute('href', `/hosts/lab/merge?vg=vg0&snapshot=${snap}`);
+      await expect(guest).toContainText('merge pending');
+      await shot(page, '7b-guests-pending');
       await page.goto('/');
       const alert = page.getByRole('listitem').filter({ hasText: `Merge of vg0/${snap} into vg0/web is pending` });
       await expect(alert).toBeVisible({ timeout: HOST_MS });
