@@ -1,7 +1,7 @@
 'use client';
 
 import Link from 'next/link';
-import { useDeferredValue, useMemo, useState } from 'react';
+import { Fragment, useDeferredValue, useMemo, useState } from 'react';
 import { Badge } from '@/components/ui/badge';
 import { buttonClasses, focusRing } from '@/components/ui/button-link';
 import { Banner } from '@/components/ui/banner';
@@ -187,7 +187,7 @@ function DomainCard({ hostId, domain, snaps }: { hostId: string; domain: Invento
               return (
                 <tr key={disk.target}>
                   <td className={`${cell} font-mono font-medium text-slate-900`}>{disk.target}</td>
-                  <td className={`${cell} break-all font-mono text-xs text-slate-600`}>{disk.source ?? '—'}</td>
+                  <td className={`${cell} font-mono text-xs text-slate-600`}>{disk.source ? <PathWithBreaks path={disk.source} /> : '—'}</td>
                   <td className={`${cell} font-mono text-xs`}>
                     {disk.vg && disk.lv ? (
                       <Link href={hrefs.vg(hostId, disk.vg)} className={`whitespace-nowrap rounded text-cow-700 hover:underline ${focusRing}`}>
@@ -240,5 +240,24 @@ function DomainCard({ hostId, domain, snaps }: { hostId: string; domain: Invento
         </table>
       )}
     </article>
+  );
+}
+
+/** A device path that wraps only after a slash (/dev/vg0/<wbr>web), never inside a name. */
+function PathWithBreaks({ path }: { path: string }) {
+  const parts = path.split('/');
+  return (
+    <>
+      {parts.map((p, i) => (
+        <Fragment key={i}>
+          {p}
+          {i < parts.length - 1 ? (
+            <>
+              /<wbr />
+            </>
+          ) : null}
+        </Fragment>
+      ))}
+    </>
   );
 }
