@@ -11,7 +11,7 @@ import type { Inventory, InventoryLv, InventoryVg } from '@/lib/inventory/types'
 const RECORDED = readFileSync(path.join(import.meta.dirname, '../inventory/fixtures/inventory-snapshots.txt'), 'utf8');
 
 export const MiB = 1024 * 1024;
-export const WEB_SNAP_UUID = 'BWNxJc-x698-6WOH-omPJ-zdnq-MFt4-qlR4Rv';
+export const WEB_SNAP_UUID = 'qetiVC-qXP0-KkX5-xdOF-jKPl-hUgu-iY625a';
 
 export interface InventoryOptions {
   /** When the read began (collectedAt); it took 800 ms. */

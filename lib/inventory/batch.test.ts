@@ -12,7 +12,8 @@ describe('inventory batch', () => {
     expect(s.get('vgs')?.exitCode).toBe(0);
     expect(JSON.parse(s.get('lvs')?.stdout ?? '')).toHaveProperty('report');
     expect(s.get('domstats')?.stdout).toMatch(/Domain: 'db01'/);
-    expect(s.get('agents')?.stderr).toMatch(/guest agent is not connected/);
+    // web01 has an agent channel, but no agent in it: libvirt says so without waiting for a ping to time out.
+    expect(s.get('agents')?.stdout).toMatch(/name='org\.qemu\.guest_agent\.0' state='disconnected'/);
   });
 
   it('reads the running domains and which agents answered', () => {
@@ -21,8 +22,17 @@ describe('inventory batch', () => {
     expect(parseAgents(s.get('agents')?.stdout ?? '').size).toBe(0);
   });
 
-  it('sees an agent that answered', () => {
-    const a = parseAgents('@@dom 81142170-3005-450c-944c-657d8db8911a\n{"return":{}}\n\n@@dom 82884846-468a-41d0-8774-d85aec68c67c\n\n@@end\n');
+  it('sees a guest whose agent channel libvirt reports connected, and only that one', () => {
+    const channel = (dom: string, state: string) =>
+      `      <source mode='bind' path='/var/lib/libvirt/qemu/channel/target/domain-3-${dom}/org.qemu.guest_agent.0'/>\n` +
+      `      <target type='virtio' name='org.qemu.guest_agent.0' state='${state}'/>\n`;
+    const a = parseAgents(
+      `@@dom 81142170-3005-450c-944c-657d8db8911a\n${channel('a', 'connected')}` +
+        `@@dom 82884846-468a-41d0-8774-d85aec68c67c\n${channel('b', 'disconnected')}` +
+        // No agent channel at all; then the channel name only in another element's path.
+        '@@dom 93a1e2c4-0000-4000-8000-000000000001\n' +
+        "@@dom 93a1e2c4-0000-4000-8000-000000000002\n      <source path='/x/org.qemu.guest_agent.0' state='connected'/>\n@@end\n",
+    );
     expect([...a]).toEqual(['81142170-3005-450c-944c-657d8db8911a']);
   });
 
