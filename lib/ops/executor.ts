@@ -151,6 +151,9 @@ async function runWait(
   }
 }
 
+/** How the note that recoverJobs (jobs.ts) leaves on a job it takes over after a restart begins. */
+export const RESTART_NOTE = 'the server restarted';
+
 /** Post-check reads: a busy host can miss one read's timeout, which must not turn a job that worked into a failure. */
 export const POST_CHECK_READS = 3;
 
@@ -246,7 +249,7 @@ export async function executePlan(
   // Post-checks re-read the host; they run after a failure too, so the job says what state the host is in.
   updateJob(deps.db, jobId, { phase: 'checking the host', progress: failure ? null : 0.99 });
   // A restarted job keeps the note that says so above its checks.
-  const results: string[] = fromStep > 0 && prior?.message?.startsWith('the server restarted') ? [prior.message] : [];
+  const results: string[] = fromStep > 0 && prior?.message?.startsWith(RESTART_NOTE) ? [prior.message] : [];
   let postOk = true;
   try {
     const inv = await collectWithRetries(deps);

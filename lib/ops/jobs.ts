@@ -4,7 +4,7 @@ import { runnerFor } from '@/lib/host';
 import { refreshInventory } from '@/lib/inventory/service';
 import { db } from '@/lib/store/db';
 import { addAudit, getJob, listJobs, startJob, updateJob, updateStep } from '@/lib/store/jobs';
-import { executePlan } from './executor';
+import { executePlan, RESTART_NOTE } from './executor';
 import { parseOperation } from './registry';
 import type { Plan, PlanResult } from './types';
 
@@ -78,7 +78,7 @@ export async function recoverJobs(): Promise<void> {
     }
     const plan = full.plan;
     let from = full.steps.find((s) => s.status !== 'succeeded' && s.status !== 'skipped')?.seq ?? full.steps.length;
-    updateJob(db(), j.id, { message: `the server restarted during step ${from + 1}; continuing from what the host shows` });
+    updateJob(db(), j.id, { message: `${RESTART_NOTE} during step ${from + 1}; continuing from what the host shows` });
     if (plan.resumable) {
       // A merge goes on in the kernel without us: if the host shows the snapshot merging (or gone), skip to the
       // wait that drives it to the end; lvconvert --merge would refuse a snapshot that is already merging.
