@@ -5,16 +5,25 @@ import { LAB_DIR } from './env';
 
 const LAB_SH = path.resolve(import.meta.dirname, '../lab/lab.sh');
 
-/**
- * ssh options for the lab, from the hosts file lab.sh wrote (its port follows COWHERD_LAB_PORT), over one reused
- * connection: a new ssh connection costs seconds on the TCG lab.
- */
-export function labSshArgs(): string[] {
-  const config = JSON.parse(readFileSync(path.join(LAB_DIR, 'cowherd.config.json'), 'utf8')) as {
-    hosts: { ssh?: { host: string; port: number; user: string; identityFile: string; knownHostsFile: string } }[];
-  };
+export interface LabSshTarget {
+  host: string;
+  port: number;
+  user: string;
+  identityFile: string;
+  knownHostsFile: string;
+}
+
+/** The lab's ssh target, from the hosts file lab.sh wrote (its port follows COWHERD_LAB_PORT). */
+export function labSshTarget(): LabSshTarget {
+  const config = JSON.parse(readFileSync(path.join(LAB_DIR, 'cowherd.config.json'), 'utf8')) as { hosts: { ssh?: LabSshTarget }[] };
   const ssh = config.hosts[0]?.ssh;
   if (!ssh) throw new Error(`no lab in ${LAB_DIR}/cowherd.config.json: run npm run lab:up`);
+  return ssh;
+}
+
+/** ssh options for the lab over one reused connection: a new ssh connection costs seconds on the TCG lab. */
+export function labSshArgs(): string[] {
+  const ssh = labSshTarget();
   return [
     '-i', ssh.identityFile,
     '-p', String(ssh.port),

@@ -3,15 +3,14 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { E2E_ADMIN_PASSWORD, LAB_DIR } from './env';
+import { E2E_ADMIN_PASSWORD } from './env';
+import { labSshTarget } from './lab';
 import { killServer, startServer } from './server';
 
 // A host that stops answering, for real: a second Cowherd server reaches the lab through a TCP relay that this test
 // owns. Closing the relay makes every ssh connection to the host fail exactly as a host that went away does
 // ("Connection refused"); opening it again brings the host back. Stopping that server makes the page's own
 // requests fail. Nothing is mocked: the banner text is ssh's own message, passed through the API.
-
-interface LabSsh { host: string; port: number; user: string; identityFile: string; knownHostsFile: string }
 
 const PORT = 3207;
 const BASE = `http://127.0.0.1:${PORT}`;
@@ -60,11 +59,7 @@ class Relay {
 
 test('a host that stops answering gets a red banner, keeps its last data, and comes back', async ({ browser }) => {
   test.setTimeout(420_000);
-  const labConfig = JSON.parse(readFileSync(path.join(LAB_DIR, 'cowherd.config.json'), 'utf8')) as {
-    hosts: { ssh: LabSsh; exportDir?: string }[];
-  };
-  const ssh = labConfig.hosts[0]?.ssh;
-  if (!ssh) throw new Error('no lab: run npm run lab:up');
+  const ssh = labSshTarget();
   const relay = new Relay({ host: ssh.host, port: ssh.port });
   await relay.open();
 
