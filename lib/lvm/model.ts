@@ -194,3 +194,23 @@ export function snapshotsOf(model: LvmModel, vg: string, origin: string): Invent
     .map((name) => findLv(model, vg, name))
     .filter((lv): lv is InventoryLv => lv !== undefined);
 }
+
+/** A classic (COW) or thin snapshot. The one predicate for "is a snapshot" in lib/ and components/. */
+export function isSnapshot(lv: Pick<InventoryLv, 'kind'>): boolean {
+  return lv.kind === 'snapshot' || lv.kind === 'thin-snapshot';
+}
+
+/**
+ * LVs a snapshot can be taken of: plain volumes, origins, thin volumes and thin snapshots. lvm2 refuses thin
+ * pools, internal LVs, snapshots of classic snapshots and origins with a merging snapshot ("Snapshots of an
+ * origin that has a merging snapshot are not supported.").
+ */
+export function canBeSnapshotted(lv: Pick<InventoryLv, 'kind' | 'merging' | 'attr'>): boolean {
+  if (lv.merging || lv.attr.startsWith('O')) return false;
+  return lv.kind === 'plain' || lv.kind === 'origin' || lv.kind === 'thin-volume' || lv.kind === 'thin-snapshot';
+}
+
+/** The LV `vg/name` in a plain list of LVs (an inventory's `lvs`), or undefined. */
+export function findLvIn(lvs: readonly InventoryLv[], vg: string, name: string): InventoryLv | undefined {
+  return lvs.find((lv) => lv.vg === vg && lv.name === name);
+}
