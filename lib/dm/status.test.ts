@@ -11,6 +11,7 @@ import {
   lvmDmUuid,
   parseDmsetupInfo,
   parseDmsetupStatus,
+  parseDmsetupStatusVerbose,
   snapshotPercent,
   type KnownLv,
 } from './status';
@@ -123,6 +124,26 @@ describe("lvm2's percent rounding", () => {
 
   it('a COW area that holds only its metadata is 0, as lvs says', () => {
     expect(snapshotPercent({ type: 'snapshot', state: 'valid', usedSectors: 16, totalSectors: 65536, metadataSectors: 16 })).toBe(0);
+  });
+});
+
+describe('dmsetup status -v (one process for names, UUIDs and status)', () => {
+  const verbose = parseDmsetupStatusVerbose(fixture('dmsetup-status-verbose-mixed.txt'));
+
+  it('gives the same devices as dmsetup status and the same UUIDs as dmsetup info', () => {
+    expect(verbose.devices).toEqual(status);
+    expect(verbose.info.map(({ name, uuid }) => ({ name, uuid }))).toEqual(info);
+    expect(deviceSetKey(verbose.devices, verbose.info)).toBe(deviceSetKey(status, info));
+  });
+
+  it('reads state and open count (web is held open by the running web01)', () => {
+    expect(verbose.info.find((i) => i.name === 'vg0-web')).toMatchObject({ state: 'ACTIVE', openCount: 1 });
+  });
+
+  it('takes a device with no live table (no status lines) and refuses a stray status line', () => {
+    const r = parseDmsetupStatusVerbose('Name:              x\nState:             ACTIVE\nTables present:    None\n\n');
+    expect(r).toEqual({ devices: [], info: [{ name: 'x', uuid: '', state: 'ACTIVE' }] });
+    expect(() => parseDmsetupStatusVerbose('0 8 linear \n')).toThrow(/before any device/);
   });
 });
 

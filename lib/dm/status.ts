@@ -127,9 +127,63 @@ export function parseDmsetupStatus(stdout: string): DmDevice[] {
   return [...byName.values()];
 }
 
+/**
+ * `dmsetup status -v`: every device's info block (name, state, open count, UUID) followed by its status lines,
+ * in ONE process, so the poll costs what `dmsetup status` costs and still maps devices to LVs by UUID.
+ *
+ *   Name:              vg0-db_lost
+ *   State:             ACTIVE            (or SUSPENDED while lvm2 reloads it)
+ *   Tables present:    LIVE              ("None": no status lines follow)
+ *   Open count:        0
+ *   ...
+ *   UUID: LVM-...                          (absent for a device without one)
+ *   <blank>
+ *   0 262144 snapshot Invalid
+ *   <blank>
+ */
+export function parseDmsetupStatusVerbose(stdout: string): { devices: DmDevice[]; info: DmInfo[] } {
+  const devices: DmDevice[] = [];
+  const info: DmInfo[] = [];
+  let cur: { info: DmInfo; targets: string[] } | null = null;
+  const flush = () => {
+    if (!cur) return;
+    info.push(cur.info);
+    if (cur.targets.length > 0) {
+      const lines = cur.targets.map((t) => `${cur?.info.name}: ${t}`).join('\n');
+      devices.push(...parseDmsetupStatus(lines));
+    }
+    cur = null;
+  };
+  for (const raw of stdout.split('\n')) {
+    const line = raw.trimEnd();
+    if (line === '' || line === 'No devices found') continue;
+    const field = /^([A-Za-z][A-Za-z ,]*):\s*(.*)$/.exec(line);
+    if (field && !/^\d/.test(line)) {
+      const [, key = '', value = ''] = field;
+      if (key === 'Name') {
+        flush();
+        cur = { info: { name: value, uuid: '' }, targets: [] };
+      } else if (cur) {
+        if (key === 'UUID') cur.info.uuid = value;
+        else if (key === 'State') cur.info.state = value;
+        else if (key === 'Open count') cur.info.openCount = Number(value);
+      }
+      continue;
+    }
+    if (!cur) throw new DmParseError(`dmsetup status -v: status line before any device: ${JSON.stringify(line)}`);
+    cur.targets.push(line);
+  }
+  flush();
+  return { devices, info };
+}
+
 export interface DmInfo {
   name: string;
   uuid: string;
+  /** "ACTIVE" or "SUSPENDED" (verbose status only). */
+  state?: string;
+  /** Holders of the device (verbose status only): an origin opened by a running guest is > 0. */
+  openCount?: number;
 }
 
 /** `dmsetup info -c --noheadings --separator ' ' -o name,uuid[,...]`: the first two columns are read. */
