@@ -59,8 +59,8 @@ describe('inventory batch', () => {
 
   it('lists every domain with its UUID on the given connection', () => {
     const s = inventoryScript({ vgs: ['vgs'], lvs: ['lvs'], libvirtUri: 'qemu+ssh://kvm1/system' });
-    expect(s).toContain('virsh -q -c qemu+ssh://kvm1/system list --all --uuid --name');
-    expect(s).toContain('virsh -q -c qemu+ssh://kvm1/system domstats --state --block');
+    expect(s).toContain('virsh -q --connect qemu+ssh://kvm1/system list --all --uuid --name');
+    expect(s).toContain('virsh -q --connect qemu+ssh://kvm1/system domstats --state --block');
   });
 
   it('quotes every argv word into the script', () => {

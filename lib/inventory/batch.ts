@@ -1,4 +1,5 @@
 import { shellJoin } from '@/lib/host/quote';
+import { domstatsArgv, listUuidNamesArgv, virshBatchArgv } from '@/lib/libvirt/commands';
 
 /**
  * One inventory refresh is one remote execution: `sh -c SCRIPT` runs vgs, lvs and virsh on the host at the same
@@ -44,19 +45,19 @@ export function inventoryScript(spec: BatchSpec): string {
     lines.push('wait', 'cat "$t/vgs.s" "$t/lvs.s"');
     return lines.join('\n');
   }
-  const virsh = shellJoin(['virsh', '-q', '-c', spec.libvirtUri]);
+  const uri = spec.libvirtUri;
   // Not quiet for the agent batch: with -q, virsh's echo prints no newline.
-  const virshBatch = shellJoin(['virsh', '-c', spec.libvirtUri]);
+  const virshBatch = shellJoin(virshBatchArgv({ uri }));
   lines.push(
     `if ! command -v virsh >/dev/null 2>&1; then wait; cat "$t/vgs.s" "$t/lvs.s"; printf '${SECTION} virsh-absent 0 0 0\\n'; exit 0; fi`,
     // State and disks of every domain, running or not, in one call.
-    `sec domstats ${virsh} domstats --state --block &`,
+    `sec domstats ${shellJoin(domstatsArgv({ uri, quiet: true }))} &`,
     // The XML of every domain in ONE virsh process ("echo @@dom UUID; dumpxml UUID; ... echo @@end"), of which
     // only the markers and the agent channel's line travel back.
     `agents() { ${virshBatch} "$1" >"$t/ax" || return $?; grep -E '^@@|${AGENT_CHANNEL.replaceAll('.', '\\.')}' "$t/ax"; return 0; }`,
     '{',
     // Every domain, running or not: "UUID NAME".
-    `  ${virsh} list --all --uuid --name >"$t/r" 2>"$t/re"`,
+    `  ${shellJoin(listUuidNamesArgv({ uri, quiet: true }))} >"$t/r" 2>"$t/re"`,
     `  sec uuids cat "$t/r" "$t/re"`,
     '  b=""',
     `  for u in $(cut -d' ' -f1 "$t/r"); do`,

@@ -40,6 +40,7 @@ describe('virsh argv', () => {
     [startArgv('web01'), ['virsh', 'start', '--domain', 'web01']],
     [listAllArgv({ uri: 'qemu:///system' }), ['virsh', '--connect', 'qemu:///system', 'list', '--all']],
     [domstateArgv('-x; rm -rf /', { uri: 'qemu:///system' }), ['virsh', '--connect', 'qemu:///system', 'domstate', '--domain', '-x; rm -rf /']],
+    [domstatsArgv({ uri: 'qemu:///system', quiet: true }), ['virsh', '-q', '--connect', 'qemu:///system', 'domstats', '--state', '--block']],
     [listUuidNamesArgv({ uri: 'qemu:///system' }), ['virsh', '--connect', 'qemu:///system', 'list', '--all', '--uuid', '--name']],
     [destroyArgv({ uuid: UUID }, { uri: 'qemu+ssh://root@kvm1/system' }), ['virsh', '--connect', 'qemu+ssh://root@kvm1/system', 'destroy', '--domain', UUID]],
     [shutdownArgv({ uuid: UUID }, { uri: 'qemu:///system' }), ['virsh', '--connect', 'qemu:///system', 'shutdown', '--domain', UUID]],

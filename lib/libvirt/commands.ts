@@ -16,6 +16,8 @@
 export interface VirshOptions {
   /** libvirt connection URI, e.g. 'qemu:///system'. */
   uri?: string;
+  /** `-q`: no headers or trailing blank lines (what the inventory script parses). */
+  quiet?: boolean;
 }
 
 /** A domain by UUID (preferred: unique and stable) or by a name that virsh cannot read as an ID or UUID. */
@@ -33,7 +35,15 @@ function virsh(options: VirshOptions, ...args: string[]): string[] {
   if (options.uri !== undefined && !URI_PATTERN.test(options.uri)) {
     throw new Error(`virsh argv: invalid connection URI ${JSON.stringify(options.uri)}`);
   }
-  return ['virsh', ...(options.uri ? ['--connect', options.uri] : []), ...args];
+  return ['virsh', ...(options.quiet ? ['-q'] : []), ...(options.uri ? ['--connect', options.uri] : []), ...args];
+}
+
+/**
+ * `virsh [--connect URI]` with no command: virsh then reads one argument as a batch of commands ("echo x;
+ * dumpxml UUID; ..."). Only the inventory script uses it, with UUIDs that it checked against a strict pattern.
+ */
+export function virshBatchArgv(options: VirshOptions = {}): string[] {
+  return virsh(options);
 }
 
 function domain(ref: DomainRef): string[] {
