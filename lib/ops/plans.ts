@@ -90,7 +90,8 @@ export function planCreateSnapshot(ctx: PlanContext, p: CreateSnapshotParams): P
       ok: `${p.vg}/${p.origin}, ${fmtMiB(origin?.sizeBytes ?? 0)}, ${origin?.kind ?? ''}`,
       bad: `no logical volume ${p.vg}/${p.origin}`,
     }),
-    check('Origin can be snapshotted', !!origin && (canBeSnapshotted(origin) || origin.merging || origin.attr.startsWith('O')), {
+    // The kind only: a merging origin has its own check (and message) below.
+    check('Origin can be snapshotted', !!origin && canBeSnapshotted({ kind: origin.kind, merging: false, attr: '' }), {
       ok: origin?.kind,
       bad: origin ? `${p.vg}/${p.origin} is a ${origin.kind} volume; only plain volumes, origins and thin volumes can be snapshotted` : undefined,
     }),
