@@ -111,10 +111,12 @@ test.describe('jobs', () => {
       dropLv('vg0/e2ewiz_fill');
 
       expect(job.status).toBe('failed');
+      // Guests are acted on by UUID, on the host's connection.
+      const web01 = labSsh('virsh domuuid web01').trim();
       expect(job.steps.map((s) => [s.argv?.join(' '), s.status])).toEqual([
-        ['virsh suspend web01', 'succeeded'],
+        [`virsh --connect qemu:///system suspend --domain ${web01}`, 'succeeded'],
         [`lvcreate -s -L 64m -n ${name} vg0/web`, 'failed'],
-        ['virsh resume web01', 'succeeded'],
+        [`virsh --connect qemu:///system resume --domain ${web01}`, 'succeeded'],
       ]);
       expect(domState('web01')).toBe('running');
       expect(labLv(`vg0/${name}`)).toBeNull();

@@ -37,6 +37,9 @@ function lv(vgLv: string): Record<string, string> | null {
 }
 
 const state = (domain: string) => lab(`virsh domstate ${domain}`).trim();
+/** How a plan shows a virsh command on a guest: by UUID, on the host's connection. */
+const virshOn = (domain: string, command: string) =>
+  `virsh --connect qemu:///system ${command} --domain ${lab(`virsh domuuid ${domain}`).trim()}`;
 
 /** sha256 of the first 32 MiB (every write here stays in them; a whole LV is slow to read under TCG). */
 const sha = (dev: string) => lab(`dd if=${dev} bs=1M count=32 iflag=direct status=none | sha256sum | cut -d' ' -f1`).trim();
@@ -156,11 +159,11 @@ test.describe('rollback wizard', () => {
       await page.getByRole('button', { name: 'Review' }).click();
       await expect(page.getByRole('heading', { name: 'Review' })).toBeVisible({ timeout: HOST_MS });
       const commands = commandsOf(page);
-      await expect(commands).toContainText('virsh shutdown web01');
-      await expect(commands).toContainText('virsh destroy web01');
+      await expect(commands).toContainText(virshOn('web01', 'shutdown'));
+      await expect(commands).toContainText(virshOn('web01', 'destroy'));
       await expect(commands).toContainText(`lvconvert --merge --interval 1 vg0/${snap}`);
       await expect(commands).toContainText('lvchange --refresh vg0/web');
-      await expect(commands).toContainText('virsh start web01');
+      await expect(commands).toContainText(virshOn('web01', 'start'));
       await expect(page.getByLabel('Preflight checks')).toContainText('A guest to shut down uses the origin');
       await shot(page, '3-review');
 
@@ -244,10 +247,10 @@ test.describe('rollback wizard', () => {
       await page.getByRole('button', { name: 'Review' }).click();
       await expect(page.getByRole('heading', { name: 'Review' })).toBeVisible({ timeout: HOST_MS });
       const commands = commandsOf(page);
-      await expect(commands).toContainText('virsh shutdown web01');
-      await expect(commands).toContainText('virsh destroy web01');
+      await expect(commands).toContainText(virshOn('web01', 'shutdown'));
+      await expect(commands).toContainText(virshOn('web01', 'destroy'));
       await expect(commands).toContainText('lvchange --refresh vg0/web');
-      await expect(commands).toContainText('virsh start web01');
+      await expect(commands).toContainText(virshOn('web01', 'start'));
       await shot(page, '10-complete-review');
       await page.getByRole('button', { name: 'Complete pending merge' }).click();
       expect(await waitForJobEnd(page)).toBe('Done.');
@@ -299,7 +302,7 @@ test.describe('rollback wizard', () => {
       await shot(page, '12-thin-choose');
       await page.getByRole('button', { name: 'Review' }).click();
       await expect(page.getByRole('heading', { name: 'Review' })).toBeVisible({ timeout: HOST_MS });
-      await expect(commandsOf(page)).toContainText(`virsh shutdown ${THIN_DOMAIN}`);
+      await expect(commandsOf(page)).toContainText(virshOn(THIN_DOMAIN, 'shutdown'));
       await expect(commandsOf(page)).toContainText(`lvconvert --merge --interval 1 vg1/${snap}`);
       await confirmAndRun(page, snap, 'Roll back');
       expect(await waitForJobEnd(page)).toBe('Done.');

@@ -34,6 +34,9 @@ async function shot(page: Page, name: string) {
 }
 
 /** The review step's command block (planScript: the exact commands, in order). */
+/** How a plan shows a virsh command on a guest: by UUID, on the host's connection. */
+const virshOn = (domain: string, command: string) =>
+  `virsh --connect qemu:///system ${command} --domain ${labSsh(`virsh domuuid ${domain}`).trim()}`;
 const commandsOf = (page: Page) => page.getByRole('region', { name: /^Commands, in this order/ }).locator('pre');
 
 /** Remove an LV of ours if it is there (a leftover of an interrupted run, or the end of a test). */
@@ -88,17 +91,17 @@ test.describe('snapshot wizards', () => {
       await page.getByRole('button', { name: 'Review' }).click();
       await expect(page.getByRole('heading', { name: 'Review' })).toBeVisible({ timeout: HOST_MS });
       const commands = commandsOf(page);
-      await expect(commands).toContainText('virsh suspend web01');
+      await expect(commands).toContainText(virshOn('web01', 'suspend'));
       await expect(commands).toContainText(`lvcreate -s -L 16m -n ${name} vg0/web`);
-      await expect(commands).toContainText('virsh resume web01');
+      await expect(commands).toContainText(virshOn('web01', 'resume'));
       await expect(page.getByLabel('Preflight checks')).toContainText('Snapshot name is free');
       await shot(page, 'create-2-review');
 
       await page.getByRole('button', { name: 'Run' }).click();
       expect(await waitForJobEnd(page)).toBe('Done.');
-      await expect(page.getByLabel('Command of step 1')).toHaveText('virsh suspend web01');
+      await expect(page.getByLabel('Command of step 1')).toHaveText(virshOn('web01', 'suspend'));
       await expect(page.getByLabel('Command of step 2')).toHaveText(`lvcreate -s -L 16m -n ${name} vg0/web`);
-      await expect(page.getByLabel('Command of step 3')).toHaveText('virsh resume web01');
+      await expect(page.getByLabel('Command of step 3')).toHaveText(virshOn('web01', 'resume'));
       await expect(page.getByLabel('Post-check results')).toContainText(`✓ lvs lists vg0/${name} as a snapshot of web`);
       await expect(page.getByLabel('Post-check results')).toContainText('✓ web01 is running again');
       await shot(page, 'create-3-job');
@@ -214,10 +217,12 @@ test.describe('snapshot wizards', () => {
       await shot(page, 'export-1-form');
 
       await page.getByRole('button', { name: 'Review' }).click();
+      // Under umask 077 (the image is 0600), after a check that refuses a symlink at the destination.
       await expect(commandsOf(page)).toContainText(
-        `qemu-img convert -p -f raw -O qcow2 /dev/vg0/${name} ${EXPORT_DIR}/${file}`,
+        `sh -c 'umask 077; exec "$@"' sh qemu-img convert -p -f raw -O qcow2 /dev/vg0/${name} ${EXPORT_DIR}/${file}`,
         { timeout: HOST_MS },
       );
+      await expect(commandsOf(page)).toContainText(`sh -c 'test ! -e "$1" && test ! -L "$1"' sh ${EXPORT_DIR}/${file}`);
       await shot(page, 'export-2-review');
       await page.getByRole('button', { name: 'Run' }).click();
       await expect(page).toHaveURL(/\/jobs\/\d+$/, { timeout: HOST_MS });

@@ -2,7 +2,8 @@
 
 import { useState } from 'react';
 import type { HostInventoryResponse } from '@/lib/inventory/view';
-import { formatBytes, validateExportFile } from './format';
+import { exportFileName, fieldError } from '@/lib/ops/schemas';
+import { formatBytes } from './format';
 import { NotApplicable } from './host-unavailable';
 import { pickLv } from './pick-lv';
 import { PlanReview } from './plan-review';
@@ -56,7 +57,8 @@ export function ExportSnapshotWizard({
     return shell(<NotApplicable title={`${target} is being merged`}>It cannot be exported while the merge runs.</NotApplicable>);
   }
 
-  const fileError = validateExportFile(file);
+  // The server's own schema: the same rule and the same words as the API's refusal.
+  const fileError = fieldError(exportFileName, file);
   const dir = exportDir.replace(/\/+$/, '');
 
   if (wizard.plan) {

@@ -1,5 +1,6 @@
 'use client';
 
+import { validateOperationParams } from '@/lib/ops/schemas';
 import { useRouter } from 'next/navigation';
 import { useState, useTransition } from 'react';
 import {
@@ -23,6 +24,12 @@ export function useWizard(host: string) {
   const [action, setAction] = useState<'review' | 'run' | null>(null);
 
   const review = (request: WizardRequest) => {
+    // The API's own schema first: an invalid input is refused here, in the words the server would use.
+    const checked = validateOperationParams(request.operation, request.params);
+    if (!checked.ok) {
+      setRefusal({ ok: false, error: `invalid parameters: ${checked.error}` });
+      return;
+    }
     setRefusal(null);
     setAction('review');
     startTransition(async () => {

@@ -28,6 +28,14 @@ const hostSchema = z
     ssh: sshSchema.optional(),
     /** Directory on the host where snapshot exports (qcow2) are written. */
     exportDir: absPath.default('/var/lib/cowherd/exports'),
+    /**
+     * libvirt connection URI, passed to every virsh command as --connect. The default is what root uses; an ssh
+     * user that is not root would otherwise get its own qemu:///session, which sees none of the host's guests.
+     */
+    libvirtUri: z
+      .string()
+      .regex(/^[a-z][a-z0-9+.-]*:\/\/\S*$/, 'must be a libvirt connection URI such as qemu:///system')
+      .default('qemu:///system'),
   })
   .strict()
   .refine((h) => (h.local === true) !== (h.ssh !== undefined), {
@@ -44,7 +52,7 @@ export type SshConfig = z.infer<typeof sshSchema>;
 export type CowherdConfig = z.infer<typeof configSchema>;
 
 export const LOCAL_ONLY: CowherdConfig = {
-  hosts: [{ id: 'local', name: 'This host', local: true, exportDir: '/var/lib/cowherd/exports' }],
+  hosts: [{ id: 'local', name: 'This host', local: true, exportDir: '/var/lib/cowherd/exports', libvirtUri: 'qemu:///system' }],
 };
 
 export class ConfigError extends Error {

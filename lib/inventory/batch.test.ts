@@ -1,14 +1,14 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { inventoryScript, parseAgents, parseRunning, splitSections } from './batch';
+import { inventoryScript, parseAgents, parseUuidNames, splitSections } from './batch';
 
 const recorded = readFileSync(path.join(import.meta.dirname, 'fixtures/inventory-seed.txt'), 'utf8');
 
 describe('inventory batch', () => {
   it('splits the recorded lab output into its sections', () => {
     const s = splitSections(recorded);
-    expect([...s.keys()]).toEqual(['vgs', 'lvs', 'domstats', 'running', 'agents']);
+    expect([...s.keys()]).toEqual(['vgs', 'lvs', 'domstats', 'uuids', 'agents']);
     expect(s.get('vgs')?.exitCode).toBe(0);
     expect(JSON.parse(s.get('lvs')?.stdout ?? '')).toHaveProperty('report');
     expect(s.get('domstats')?.stdout).toMatch(/Domain: 'db01'/);
@@ -16,9 +16,12 @@ describe('inventory batch', () => {
     expect(s.get('agents')?.stdout).toMatch(/name='org\.qemu\.guest_agent\.0' state='disconnected'/);
   });
 
-  it('reads the running domains and which agents answered', () => {
+  it('reads every domain with its UUID (running or not) and which agents answered', () => {
     const s = splitSections(recorded);
-    expect([...parseRunning(s.get('running')?.stdout ?? '').values()]).toEqual(['web01']);
+    expect([...parseUuidNames(s.get('uuids')?.stdout ?? '')]).toEqual([
+      ['52501ad1-3ffe-4d09-8a1d-af20a2fc2a8b', 'web01'],
+      ['d0ca08a4-48eb-4ea4-8bdf-349e521f51a8', 'db01'],
+    ]);
     expect(parseAgents(s.get('agents')?.stdout ?? '').size).toBe(0);
   });
 
@@ -52,6 +55,12 @@ describe('inventory batch', () => {
   it('rejects truncated output', () => {
     expect(() => splitSections('@@cowherd vgs 0 100 0\nshort')).toThrow(/truncated/);
     expect(() => splitSections('garbage')).toThrow(/section header/);
+  });
+
+  it('lists every domain with its UUID on the given connection', () => {
+    const s = inventoryScript({ vgs: ['vgs'], lvs: ['lvs'], libvirtUri: 'qemu+ssh://kvm1/system' });
+    expect(s).toContain('virsh -q --connect qemu+ssh://kvm1/system list --all --uuid --name');
+    expect(s).toContain('virsh -q --connect qemu+ssh://kvm1/system domstats --state --block');
   });
 
   it('quotes every argv word into the script', () => {

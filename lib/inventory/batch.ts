@@ -1,4 +1,5 @@
 import { shellJoin } from '@/lib/host/quote';
+import { domstatsArgv, listUuidNamesArgv, virshBatchArgv } from '@/lib/libvirt/commands';
 
 /**
  * One inventory refresh is one remote execution: `sh -c SCRIPT` runs vgs, lvs and virsh on the host at the same
@@ -10,9 +11,14 @@ import { shellJoin } from '@/lib/host/quote';
  * Section format, one per command:   @@cowherd <name> <exit code> <stdout bytes> <stderr bytes>\n<stdout><stderr>
  * Byte counts (not markers inside the text) delimit the payloads, so nothing a host prints can forge a section.
  *
+ * UUIDs: operations act on guests by UUID (a name such as "3" could be read by virsh as another domain's ID), so
+ * `virsh list --all --uuid --name` ("UUID NAME" per line in libvirt 9, recorded in the lab) gives every domain's
+ * UUID; domstats, which gives states and disks, prints names only.
+ *
  * The guest agent: libvirt marks the agent's virtio channel `state='connected'` once the agent in the guest has
- * opened it, and refuses agent commands (freeze, thaw) while it is not. That state is read from each running
- * domain's XML, which costs nothing per guest; a guest-ping would wait for its timeout on every guest without one.
+ * opened it, and refuses agent commands (freeze, thaw) while it is not. That state is read from each domain's
+ * live XML (a shut-off domain's XML has no state), which costs nothing per guest; a guest-ping would wait for
+ * its timeout on every guest without one.
  */
 export const SECTION = '@@cowherd';
 export const AGENT_CHANNEL = 'org.qemu.guest_agent.0';
@@ -39,20 +45,20 @@ export function inventoryScript(spec: BatchSpec): string {
     lines.push('wait', 'cat "$t/vgs.s" "$t/lvs.s"');
     return lines.join('\n');
   }
-  const virsh = shellJoin(['virsh', '-q', '-c', spec.libvirtUri]);
+  const uri = spec.libvirtUri;
   // Not quiet for the agent batch: with -q, virsh's echo prints no newline.
-  const virshBatch = shellJoin(['virsh', '-c', spec.libvirtUri]);
+  const virshBatch = shellJoin(virshBatchArgv({ uri }));
   lines.push(
     `if ! command -v virsh >/dev/null 2>&1; then wait; cat "$t/vgs.s" "$t/lvs.s"; printf '${SECTION} virsh-absent 0 0 0\\n'; exit 0; fi`,
     // State and disks of every domain, running or not, in one call.
-    `sec domstats ${virsh} domstats --state --block &`,
-    // The XML of every running domain in ONE virsh process ("echo @@dom UUID; dumpxml UUID; ... echo @@end"),
-    // of which only the markers and the agent channel's line travel back.
+    `sec domstats ${shellJoin(domstatsArgv({ uri, quiet: true }))} &`,
+    // The XML of every domain in ONE virsh process ("echo @@dom UUID; dumpxml UUID; ... echo @@end"), of which
+    // only the markers and the agent channel's line travel back.
     `agents() { ${virshBatch} "$1" >"$t/ax" || return $?; grep -E '^@@|${AGENT_CHANNEL.replaceAll('.', '\\.')}' "$t/ax"; return 0; }`,
     '{',
-    // Running domains (uuid name): only they can have a guest agent.
-    `  ${virsh} list --uuid --name >"$t/r" 2>"$t/re"`,
-    `  sec running cat "$t/r" "$t/re"`,
+    // Every domain, running or not: "UUID NAME".
+    `  ${shellJoin(listUuidNamesArgv({ uri, quiet: true }))} >"$t/r" 2>"$t/re"`,
+    `  sec uuids cat "$t/r" "$t/re"`,
     '  b=""',
     `  for u in $(cut -d' ' -f1 "$t/r"); do`,
     '    case "$u" in *[!0-9a-f-]*) continue;; esac',
@@ -61,7 +67,7 @@ export function inventoryScript(spec: BatchSpec): string {
     `  if [ -n "$b" ]; then sec agents agents "$b echo @@end"; else printf '${SECTION} agents 0 0 0\\n' >"$t/agents.s"; fi`,
     '} &',
     'wait',
-    'cat "$t/vgs.s" "$t/lvs.s" "$t/domstats.s" "$t/running.s" "$t/agents.s"',
+    'cat "$t/vgs.s" "$t/lvs.s" "$t/domstats.s" "$t/uuids.s" "$t/agents.s"',
   );
   return lines.join('\n');
 }
@@ -105,8 +111,8 @@ export function splitSections(output: string): Map<string, Section> {
   return sections;
 }
 
-/** Running domains from `virsh list --uuid --name`: uuid -> name. */
-export function parseRunning(stdout: string): Map<string, string> {
+/** Domains from `virsh list --all --uuid --name`: uuid -> name. */
+export function parseUuidNames(stdout: string): Map<string, string> {
   const m = new Map<string, string>();
   for (const line of stdout.split('\n')) {
     const hit = /^([0-9a-f-]{36})\s+(.+)$/.exec(line.trim());

@@ -16,8 +16,8 @@ describe('parseInventory on recorded lab output', () => {
     expect(visible).toEqual(['vg0/db:plain', 'vg0/web:plain', 'vg1/pool:thin-pool', 'vg1/thin1:thin-volume']);
     expect(inv.libvirt).toBe('ok');
     expect(inv.domains).toEqual([
-      { name: 'web01', state: 'running', agent: false, disks: [{ target: 'vda', source: '/dev/vg0/web', vg: 'vg0', lv: 'web' }] },
-      { name: 'db01', state: 'shut off', agent: false, disks: [{ target: 'vda', source: '/dev/vg0/db', vg: 'vg0', lv: 'db' }] },
+      { name: 'web01', uuid: '52501ad1-3ffe-4d09-8a1d-af20a2fc2a8b', state: 'running', agent: false, disks: [{ target: 'vda', source: '/dev/vg0/web', vg: 'vg0', lv: 'web' }] },
+      { name: 'db01', uuid: 'd0ca08a4-48eb-4ea4-8bdf-349e521f51a8', state: 'shut off', agent: false, disks: [{ target: 'vda', source: '/dev/vg0/db', vg: 'vg0', lv: 'db' }] },
     ]);
     expect(inv.durationMs).toBe(123);
   });

@@ -1,15 +1,18 @@
 import { CommandError, type HostRunner } from '@/lib/host/types';
+import { DEFAULT_LIBVIRT_URI } from '@/lib/libvirt/commands';
 import { domainsFromDomstats } from '@/lib/libvirt/parse';
 import { lvsArgv, vgsArgv } from '@/lib/lvm/commands';
 import { buildLvmModel } from '@/lib/lvm/model';
 import { parseLvs, parseVgs } from '@/lib/lvm/reports';
-import { inventoryScript, parseAgents, parseRunning, splitSections, type Section } from './batch';
+import { inventoryScript, parseAgents, parseUuidNames, splitSections, type Section } from './batch';
 import type { Inventory } from './types';
 
-export const LIBVIRT_URI = 'qemu:///system';
+/** The default connection URI (scripts/bench.ts reads it from here). */
+export const LIBVIRT_URI = DEFAULT_LIBVIRT_URI;
 
-export function inventoryArgv(): string[] {
-  return ['sh', '-c', inventoryScript({ vgs: vgsArgv(), lvs: lvsArgv(), libvirtUri: LIBVIRT_URI })];
+/** The one remote execution of an inventory read, on the host's libvirt connection (config `libvirtUri`). */
+export function inventoryArgv(libvirtUri: string = DEFAULT_LIBVIRT_URI): string[] {
+  return ['sh', '-c', inventoryScript({ vgs: vgsArgv(), lvs: lvsArgv(), libvirtUri })];
 }
 
 export class InventoryError extends Error {
@@ -42,15 +45,20 @@ export function parseInventory(host: string, stdout: string, durationMs: number,
       libvirt = 'error';
       libvirtError = stats?.stderr.trim() || 'virsh domstats gave no answer';
     } else {
-      const running = parseRunning(sections.get('running')?.stdout ?? '');
+      const uuids = parseUuidNames(sections.get('uuids')?.stdout ?? '');
+      // libvirt names are unique per connection, so name -> UUID is a function.
+      const uuidOf = new Map([...uuids].map(([uuid, name]) => [name, uuid]));
       const agents = parseAgents(sections.get('agents')?.stdout ?? '');
-      const withAgent = new Set([...running].filter(([uuid]) => agents.has(uuid)).map(([, name]) => name));
-      domains = domainsFromDomstats(stats.stdout, vgNames).map((d) => ({
-        name: d.name,
-        state: d.state,
-        agent: withAgent.has(d.name),
-        disks: d.disks.map((k) => ({ target: k.target, source: k.source, vg: k.vg, lv: k.lv })),
-      }));
+      domains = domainsFromDomstats(stats.stdout, vgNames).map((d) => {
+        const uuid = uuidOf.get(d.name);
+        return {
+          name: d.name,
+          ...(uuid ? { uuid } : {}),
+          state: d.state,
+          agent: uuid !== undefined && agents.has(uuid),
+          disks: d.disks.map((k) => ({ target: k.target, source: k.source, vg: k.vg, lv: k.lv })),
+        };
+      });
     }
   }
   return {
@@ -86,12 +94,17 @@ export function inventoryFailure(e: CommandError, timeoutMs: number): string {
 }
 
 /** One refresh of a host's inventory: one remote execution of vgs, lvs and virsh. */
-export async function collectInventory(hostId: string, runner: HostRunner, timeoutMs = 60_000): Promise<Inventory> {
+export async function collectInventory(
+  hostId: string,
+  runner: HostRunner,
+  timeoutMs = 60_000,
+  libvirtUri: string = DEFAULT_LIBVIRT_URI,
+): Promise<Inventory> {
   const started = new Date();
   const t0 = performance.now();
   let r;
   try {
-    r = await runner.run(inventoryArgv(), { timeoutMs });
+    r = await runner.run(inventoryArgv(libvirtUri), { timeoutMs });
   } catch (e) {
     throw e instanceof CommandError ? new CommandError({ ...e, message: inventoryFailure(e, timeoutMs) }) : e;
   }

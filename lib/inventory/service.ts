@@ -45,7 +45,7 @@ export async function refreshInventory(hostId: string, maxAgeMs = 1000): Promise
   const s = state(hostId);
   if (maxAgeMs > 0 && s.last && !s.lastError && Date.now() - Date.parse(s.last.collectedAt) < maxAgeMs) return s.last;
   if (s.inflight && maxAgeMs > 0) return s.inflight;
-  const p = collectInventory(hostId, runnerFor(host), Math.min(env().COWHERD_COMMAND_TIMEOUT_S * 1000, 60_000))
+  const p = collectInventory(hostId, runnerFor(host), Math.min(env().COWHERD_COMMAND_TIMEOUT_S * 1000, 60_000), host.libvirtUri)
     .then((inv) => {
       s.last = inv;
       s.lastError = undefined;

@@ -12,6 +12,11 @@ export interface InventoryDisk {
 
 export interface InventoryDomain {
   name: string;
+  /**
+   * libvirt's UUID: operations act on the guest by it. Absent only when virsh listed the domain in domstats but
+   * not in `list --uuid` (it appeared between the two); plans refuse to act on such a guest.
+   */
+  uuid?: string;
   state: DomainState;
   /** The qemu guest agent answered guest-ping (freeze/thaw is possible). */
   agent: boolean;

@@ -11,11 +11,14 @@ import {
   isAmbiguousDomainName,
   listAllArgv,
   listNamesArgv,
+  listUuidNamesArgv,
   resumeArgv,
   shutdownArgv,
   startArgv,
   suspendArgv,
 } from './commands';
+
+const UUID = '81142170-3005-450c-944c-657d8db8911a';
 
 describe('virsh argv', () => {
   it.each([
@@ -37,12 +40,32 @@ describe('virsh argv', () => {
     [startArgv('web01'), ['virsh', 'start', '--domain', 'web01']],
     [listAllArgv({ uri: 'qemu:///system' }), ['virsh', '--connect', 'qemu:///system', 'list', '--all']],
     [domstateArgv('-x; rm -rf /', { uri: 'qemu:///system' }), ['virsh', '--connect', 'qemu:///system', 'domstate', '--domain', '-x; rm -rf /']],
+    [domstatsArgv({ uri: 'qemu:///system', quiet: true }), ['virsh', '-q', '--connect', 'qemu:///system', 'domstats', '--state', '--block']],
+    [listUuidNamesArgv({ uri: 'qemu:///system' }), ['virsh', '--connect', 'qemu:///system', 'list', '--all', '--uuid', '--name']],
+    [destroyArgv({ uuid: UUID }, { uri: 'qemu+ssh://root@kvm1/system' }), ['virsh', '--connect', 'qemu+ssh://root@kvm1/system', 'destroy', '--domain', UUID]],
+    [shutdownArgv({ uuid: UUID }, { uri: 'qemu:///system' }), ['virsh', '--connect', 'qemu:///system', 'shutdown', '--domain', UUID]],
+    [domfsfreezeArgv({ uuid: UUID }), ['virsh', 'domfsfreeze', '--domain', UUID]],
   ])('%j', (argv, expected) => {
     expect(argv).toEqual(expected);
   });
 
   it('refuses an empty domain name', () => {
     expect(() => domstateArgv('')).toThrow(/empty domain name/);
+  });
+
+  // virsh would read these as the ID or UUID of another domain: a guest named "3" is acted on by its UUID.
+  it.each(['3', '0', '81142170-3005-450c-944c-657d8db8911a', '811421703005450c944c657d8db8911a'])('refuses the ambiguous domain name %j', (name) => {
+    for (const build of [destroyArgv, shutdownArgv, startArgv, suspendArgv, resumeArgv, domfsfreezeArgv, domfsthawArgv, domstateArgv]) {
+      expect(() => build(name)).toThrow(/could be read as a domain ID or UUID; act on the guest by its UUID/);
+    }
+  });
+
+  it.each(['', 'web01', '3', '81142170-3005-450c-944c-657d8db8911a; id', '--domain', 'ABCDEF'])('refuses the non-UUID %j as a UUID', (uuid) => {
+    expect(() => destroyArgv({ uuid })).toThrow(/is not a domain UUID/);
+  });
+
+  it.each(['', '-c', 'qemu:///system --readonly', 'system'])('refuses the connection URI %j', (uri) => {
+    expect(() => listAllArgv({ uri })).toThrow(/invalid connection URI/);
   });
 
   it.each([

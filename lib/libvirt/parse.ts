@@ -1,9 +1,9 @@
 /**
- * Parsers for virsh output (libvirt 9.0, recorded in the lab: fixtures/README.md) and the disk -> LV mapping.
- * Pure. Malformed output throws VirshParseError (a bug or an unexpected libvirt); failed commands are the
- * caller's business: classify their stderr with classifyVirshError().
+ * Parsers for the virsh output Cowherd reads (libvirt 9.0, recorded in the lab: fixtures/README.md) and the
+ * disk -> LV mapping. Pure. Malformed output throws VirshParseError (a bug or an unexpected libvirt).
+ * The inventory reads every domain with one `virsh domstats --state --block` (domainsFromDomstats); waits read
+ * one domain's state (parseDomstate).
  */
-import { childNamed, childrenNamed, parseXml } from './xml';
 
 export class VirshParseError extends Error {
   override name = 'VirshParseError';
@@ -19,19 +19,11 @@ export type DomainState =
   | 'pmsuspended'
   | 'unknown';
 
-/** libvirt's <disk type=...>; domblklist prints the same words. */
-export type DiskType = 'block' | 'file' | 'volume' | 'network' | 'dir' | 'nvme' | 'vhostuser' | 'vhostvdpa';
-/** libvirt's <disk device=...>. */
-export type DiskDevice = 'disk' | 'cdrom' | 'floppy' | 'lun';
-
 export interface DomainDisk {
   /** Guest device name: vda, sda, hdc. */
   target: string;
-  /** The host path (block dev / file), the volume or network name as virsh shows it, or null (empty cdrom). */
+  /** The host path (block device or file), or null where domstats gives none (empty cdrom, network disk). */
   source: string | null;
-  /** null when the source of the listing does not say (domstats). */
-  type: DiskType | null;
-  device: DiskDevice | null;
   /** The LV behind the disk, when its source is an LVM device path (mapDiskToLv). */
   vg: string | null;
   lv: string | null;
@@ -78,89 +70,13 @@ export function stateFromCode(code: number): DomainState {
   return STATE_CODES[code] ?? 'unknown';
 }
 
-// --- virsh list, domstate -----------------------------------------------------------------------------------
-
-/** `virsh list --all --name`: one name per line, a blank line at the end. */
-export function parseListNames(stdout: string): string[] {
-  return stdout.split('\n').filter((line) => line.trim() !== '');
-}
-
-export interface ListedDomain {
-  /** null for a domain that is not running ("-"). */
-  id: number | null;
-  name: string;
-  state: DomainState;
-}
-
-const LIST_ROW = /^\s*(\d+|-)\s+(.+?)\s+(running|idle|blocked|paused|in shutdown|shut off|crashed|pmsuspended|no state)\s*$/;
-
-/**
- * `virsh list --all`:
- * ```
- *  Id   Name    State
- * ------------------------
- *  1    web01   running
- *  -    db01    shut off
- * ```
- * The state is matched from the end because "shut off" has a space and names may have some too.
- */
-export function parseListAll(stdout: string): ListedDomain[] {
-  const lines = stdout.split('\n');
-  const header = lines.findIndex((l) => /^\s*Id\s+Name\s+State\s*$/.test(l));
-  if (header === -1 || !/^-+$/.test(lines[header + 1]?.trim() ?? '')) {
-    throw new VirshParseError(`virsh list --all: no "Id Name State" header in ${JSON.stringify(stdout.slice(0, 80))}`);
-  }
-  return lines.slice(header + 2).flatMap((line) => {
-    if (line.trim() === '') return [];
-    const m = LIST_ROW.exec(line);
-    if (!m) throw new VirshParseError(`virsh list --all: unexpected row ${JSON.stringify(line)}`);
-    const [, id = '-', name = '', state = ''] = m;
-    return [{ id: id === '-' ? null : Number(id), name, state: parseStateWord(state) }];
-  });
-}
+// --- virsh domstate ---------------------------------------------------------------------------------------
 
 /** `virsh domstate NAME`: "running\n\n". */
 export function parseDomstate(stdout: string): DomainState {
   const first = stdout.split('\n').find((l) => l.trim() !== '');
   if (first === undefined) throw new VirshParseError('virsh domstate: empty output');
   return parseStateWord(first.replace(/\s*\(.*\)\s*$/, '')); // "running (booted)" with --reason
-}
-
-// --- virsh domblklist --details -----------------------------------------------------------------------------
-
-export interface BlockListDisk {
-  type: string;
-  device: string;
-  target: string;
-  /** null for "-" (an empty cdrom). A volume disk shows the volume name only, a network disk its name. */
-  source: string | null;
-}
-
-/**
- * `virsh domblklist NAME --details`:
- * ```
- *  Type    Device   Target   Source
- * ----------------------------------------
- *  block   disk     vda      /dev/vg0/web
- *  file    cdrom    hdc      -
- * ```
- * The source is the rest of the line: file names may contain spaces ("/var/lib/libvirt/images/mix01 data.qcow2").
- */
-export function parseDomblklist(stdout: string): BlockListDisk[] {
-  const lines = stdout.split('\n');
-  const header = lines.findIndex((l) => /^\s*Type\s+Device\s+Target\s+Source\s*$/.test(l));
-  if (header === -1 || !/^-+$/.test(lines[header + 1]?.trim() ?? '')) {
-    throw new VirshParseError(
-      `virsh domblklist --details: no "Type Device Target Source" header in ${JSON.stringify(stdout.slice(0, 80))}`,
-    );
-  }
-  return lines.slice(header + 2).flatMap((line) => {
-    if (line.trim() === '') return [];
-    const m = /^\s*(\S+)\s+(\S+)\s+(\S+)\s+(.*?)\s*$/.exec(line);
-    if (!m) throw new VirshParseError(`virsh domblklist: unexpected row ${JSON.stringify(line)}`);
-    const [, type = '', device = '', target = '', source = ''] = m;
-    return [{ type, device, target, source: source === '-' || source === '' ? null : source }];
-  });
 }
 
 // --- virsh domstats --state --block -------------------------------------------------------------------------
@@ -220,73 +136,6 @@ export function parseDomstats(stdout: string): DomstatsDomain[] {
   });
 }
 
-// --- virsh dumpxml ------------------------------------------------------------------------------------------
-
-export interface XmlDisk {
-  type: string;
-  device: string;
-  target: string;
-  bus: string | null;
-  /**
-   * Where the data is: source/@dev for type='block', source/@file for 'file', source/@dir for 'dir',
-   * source/@name for 'network', "POOL/VOLUME" for 'volume'; null when there is no <source> (empty cdrom).
-   */
-  source: string | null;
-  /** For type='volume'. */
-  pool: string | null;
-  volume: string | null;
-  /** For type='network': nbd, rbd, iscsi, ... */
-  protocol: string | null;
-  /** driver/@type: raw, qcow2, ... */
-  format: string | null;
-  readonly: boolean;
-}
-
-export interface DomainXml {
-  name: string;
-  uuid: string | null;
-  disks: XmlDisk[];
-}
-
-/**
- * The disks of `virsh dumpxml` output. Only each <disk>'s direct <source> counts: the <source> inside
- * <backingStore> (backing chain) or <mirror> (a block copy in progress) is not where the guest writes.
- */
-export function parseDomainXml(xml: string): DomainXml {
-  const root = parseXml(xml);
-  if (root.name !== 'domain') throw new VirshParseError(`dumpxml: root element is <${root.name}>, not <domain>`);
-  const name = childNamed(root, 'name')?.text.trim();
-  if (!name) throw new VirshParseError('dumpxml: <domain> has no <name>');
-  const devices = childNamed(root, 'devices');
-  const disks = (devices ? childrenNamed(devices, 'disk') : []).map((disk): XmlDisk => {
-    const type = disk.attributes.type ?? 'file';
-    const target = childNamed(disk, 'target')?.attributes.dev;
-    if (!target) throw new VirshParseError(`dumpxml of ${name}: a <disk> without <target dev=...>`);
-    const src = childNamed(disk, 'source')?.attributes;
-    const pool = src?.pool ?? null;
-    const volume = src?.volume ?? null;
-    let source: string | null = null;
-    if (src) {
-      if (type === 'volume') source = pool !== null && volume !== null ? `${pool}/${volume}` : null;
-      else if (type === 'network') source = src.name ?? null;
-      else source = src.dev ?? src.file ?? src.dir ?? null;
-    }
-    return {
-      type,
-      device: disk.attributes.device ?? 'disk',
-      target,
-      bus: childNamed(disk, 'target')?.attributes.bus ?? null,
-      source,
-      pool: type === 'volume' ? pool : null,
-      volume: type === 'volume' ? volume : null,
-      protocol: type === 'network' ? (src?.protocol ?? null) : null,
-      format: childNamed(disk, 'driver')?.attributes.type ?? null,
-      readonly: childNamed(disk, 'readonly') !== undefined,
-    };
-  });
-  return { name, uuid: childNamed(root, 'uuid')?.text.trim() ?? null, disks };
-}
-
 // --- disk -> LV ---------------------------------------------------------------------------------------------
 
 /** /dev subdirectories that are not VGs, for the case where the caller cannot pass the VG names. */
@@ -341,131 +190,14 @@ export function mapDiskToLv(
 
 // --- building Domain ----------------------------------------------------------------------------------------
 
-const DISK_TYPES: readonly string[] = ['block', 'file', 'volume', 'network', 'dir', 'nvme', 'vhostuser', 'vhostvdpa'];
-const DISK_DEVICES: readonly string[] = ['disk', 'cdrom', 'floppy', 'lun'];
-
-function diskType(type: string): DiskType | null {
-  return DISK_TYPES.includes(type) ? (type as DiskType) : null;
-}
-
-function diskDevice(device: string): DiskDevice | null {
-  return DISK_DEVICES.includes(device) ? (device as DiskDevice) : null;
-}
-
-/** Every domain from one `virsh domstats --state --block`; disk type and device are null (domstats omits them). */
+/** Every domain from one `virsh domstats --state --block`, each disk mapped to its LV where it is one. */
 export function domainsFromDomstats(stdout: string, vgNames?: readonly string[]): Domain[] {
   return parseDomstats(stdout).map((d) => ({
     name: d.name,
     state: d.state,
     disks: d.disks.map((disk) => {
       const lv = mapDiskToLv(disk.path, vgNames);
-      return { target: disk.target, source: disk.path, type: null, device: null, vg: lv?.vg ?? null, lv: lv?.lv ?? null };
+      return { target: disk.target, source: disk.path, vg: lv?.vg ?? null, lv: lv?.lv ?? null };
     }),
   }));
-}
-
-/** A domain from its state and `virsh domblklist --details`. */
-export function domainFromBlockList(
-  name: string,
-  state: DomainState,
-  disks: readonly BlockListDisk[],
-  vgNames?: readonly string[],
-): Domain {
-  return {
-    name,
-    state,
-    disks: disks.map((disk) => {
-      // domblklist shows a volume disk's volume name only, which is not a path.
-      const lv = disk.type === 'block' || disk.type === 'file' ? mapDiskToLv(disk.source, vgNames) : null;
-      return {
-        target: disk.target,
-        source: disk.source,
-        type: diskType(disk.type),
-        device: diskDevice(disk.device),
-        vg: lv?.vg ?? null,
-        lv: lv?.lv ?? null,
-      };
-    }),
-  };
-}
-
-/**
- * A domain from `virsh dumpxml` and its state. A type='volume' disk maps to an LV only through `poolToVg`
- * (libvirt pool name -> VG name, from `virsh pool-dumpxml`): a pool is often named after its VG, but not always,
- * and guessing would point snapshots at the wrong LV.
- */
-export function domainFromXml(
-  xml: string,
-  state: DomainState,
-  options: { vgNames?: readonly string[]; poolToVg?: Readonly<Record<string, string>> } = {},
-): Domain {
-  const parsed = parseDomainXml(xml);
-  return {
-    name: parsed.name,
-    state,
-    disks: parsed.disks.map((disk) => {
-      let lv: { vg: string; lv: string } | null = null;
-      if (disk.type === 'volume' && disk.pool !== null && disk.volume !== null) {
-        const vg = options.poolToVg?.[disk.pool];
-        if (vg !== undefined && (!options.vgNames || options.vgNames.includes(vg))) lv = { vg, lv: disk.volume };
-      } else if (disk.type === 'block' || disk.type === 'file') {
-        lv = mapDiskToLv(disk.source, options.vgNames);
-      }
-      return {
-        target: disk.target,
-        source: disk.source,
-        type: diskType(disk.type),
-        device: diskDevice(disk.device),
-        vg: lv?.vg ?? null,
-        lv: lv?.lv ?? null,
-      };
-    }),
-  };
-}
-
-/** Fill in the type and device of a domstats-built domain's disks from domblklist or dumpxml, by target. */
-export function withDiskDetails(
-  domain: Domain,
-  details: readonly { target: string; type: string; device: string }[],
-): Domain {
-  return {
-    ...domain,
-    disks: domain.disks.map((disk) => {
-      const d = details.find((x) => x.target === disk.target);
-      return d ? { ...disk, type: diskType(d.type), device: diskDevice(d.device) } : disk;
-    }),
-  };
-}
-
-// --- errors -------------------------------------------------------------------------------------------------
-
-/**
- * The exact stderr of `virsh domfsfreeze web01` when the domain has no connected guest agent (libvirt 9.0, lab):
- * two lines, then exit code 1. `virsh qemu-agent-command` prints only the second line.
- */
-export const FSFREEZE_NO_AGENT_STDERR =
-  'error: Unable to freeze filesystems\nerror: Guest agent is not responding: QEMU guest agent is not connected\n';
-export const AGENT_NOT_CONNECTED = 'QEMU guest agent is not connected';
-
-export type VirshErrorKind =
-  /** The agent channel is configured but nothing answers on it (no qemu-ga in the guest). */
-  | 'agent-not-connected'
-  /** The agent is connected but did not answer in time, or is busy. */
-  | 'agent-unresponsive'
-  /** The domain XML has no org.qemu.guest_agent.0 channel at all. */
-  | 'agent-not-configured'
-  | 'domain-not-running'
-  | 'no-such-domain'
-  | 'other';
-
-/** Classify a failed virsh command by its stderr (libvirt 9 wording, recorded in fixtures/agent-and-errors.txt). */
-export function classifyVirshError(stderr: string): VirshErrorKind {
-  if (stderr.includes(AGENT_NOT_CONNECTED)) return 'agent-not-connected';
-  if (/QEMU guest agent is not configured/i.test(stderr)) return 'agent-not-configured';
-  if (/Guest agent is not responding|Guest agent not available for now|agent is busy/i.test(stderr)) {
-    return 'agent-unresponsive';
-  }
-  if (/domain is not running/i.test(stderr)) return 'domain-not-running';
-  if (/failed to get domain|Domain not found/i.test(stderr)) return 'no-such-domain';
-  return 'other';
 }

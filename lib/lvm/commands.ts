@@ -16,7 +16,7 @@
  * open unknown), data_percent is "" for snapshots and pools, lv_active and lv_device_open are "unknown"
  * (recorded in the lab). Snapshot fill, invalid snapshots and open origins are exactly what Cowherd must see.
  */
-import { validateLvName, validateVgName } from './names';
+import { validateLvmTag, validateLvName, validateVgName } from './names';
 
 export const VGS_FIELDS = [
   'vg_name',
@@ -130,4 +130,87 @@ export function lvsArgv(options: { vg?: string; lv?: string } = {}): string[] {
 /** `pvs` for every PV. */
 export function pvsArgv(): string[] {
   return ['pvs', ...REPORT_OPTIONS, '-o', PVS_FIELDS.join(',')];
+}
+
+// --- changes ----------------------------------------------------------------------------------------------------
+// The builders below are the only way Cowherd makes an argv that changes LVM. Each validates its VG, LV and tag
+// names by LVM's own rules (names.ts) and its sizes, and throws on anything invalid: a bad name reaching here is
+// a bug (the operation schemas refuse it first), and no command must be built from it. Target LVs are passed as
+// one "VG/LV" argument; validated names cannot start with "-", so lvm2 never reads one as an option.
+
+const MiB = 1024 * 1024;
+
+/** "VG/LV" for a command, after both names passed LVM's rules. */
+export function lvTarget(vg: string, lv: string): string {
+  const vgProblem = validateVgName(vg);
+  if (vgProblem) throw new Error(`lvm argv: invalid VG name: ${vgProblem}`);
+  const lvProblem = validateLvName(lv, vg);
+  if (lvProblem) throw new Error(`lvm argv: invalid LV name: ${lvProblem}`);
+  return `${vg}/${lv}`;
+}
+
+/**
+ * A size in whole MiB ("52m"), rounded up: lvm2 rounds to extents anyway (4 MiB by default), and "m" keeps the
+ * shown commands short. Only positive safe integers of bytes are accepted.
+ */
+export function mibSize(bytes: number): string {
+  if (!Number.isSafeInteger(bytes) || bytes <= 0) throw new Error(`lvm argv: invalid size ${String(bytes)} (a positive whole number of bytes)`);
+  return `${Math.ceil(bytes / MiB)}m`;
+}
+
+function tagOptions(tags: readonly string[] | undefined): string[] {
+  return (tags ?? []).flatMap((tag) => {
+    const problem = validateLvmTag(tag);
+    if (problem) throw new Error(`lvm argv: invalid tag: ${problem}`);
+    return ['--addtag', tag];
+  });
+}
+
+/** `lvcreate -s -L SIZE -n NAME VG/ORIGIN`: a classic (COW) snapshot with a COW area of `sizeBytes`. */
+export function lvcreateSnapshotArgv(o: { vg: string; origin: string; name: string; sizeBytes: number; tags?: readonly string[] }): string[] {
+  const origin = lvTarget(o.vg, o.origin);
+  lvTarget(o.vg, o.name);
+  return ['lvcreate', '-s', '-L', mibSize(o.sizeBytes), '-n', o.name, ...tagOptions(o.tags), origin];
+}
+
+/** `lvcreate -s -n NAME VG/THINLV`: a thin snapshot (no size: it uses the pool; lvm2 sets skip-activation `k`). */
+export function lvcreateThinSnapshotArgv(o: { vg: string; origin: string; name: string; tags?: readonly string[] }): string[] {
+  const origin = lvTarget(o.vg, o.origin);
+  lvTarget(o.vg, o.name);
+  return ['lvcreate', '-s', '-n', o.name, ...tagOptions(o.tags), origin];
+}
+
+/** `lvextend -L +SIZE VG/LV`: grow an LV (a classic snapshot's COW area) by `addBytes`. */
+export function lvextendArgv(o: { vg: string; lv: string; addBytes: number }): string[] {
+  return ['lvextend', '-L', `+${mibSize(o.addBytes)}`, lvTarget(o.vg, o.lv)];
+}
+
+/** `lvremove -y VG/LV`. `-y` answers lvm2's own question; Cowherd asks the user before it builds this. */
+export function lvremoveArgv(o: { vg: string; lv: string }): string[] {
+  return ['lvremove', '-y', lvTarget(o.vg, o.lv)];
+}
+
+/**
+ * `lvconvert --merge [--interval N] VG/SNAP`: merge a snapshot back into its origin. With `intervalSeconds`
+ * lvm2 polls in the foreground and prints "Merged: 45.67%" every N seconds (the executor's progress).
+ */
+export function lvconvertMergeArgv(o: { vg: string; snapshot: string; intervalSeconds?: number }): string[] {
+  const interval = o.intervalSeconds;
+  if (interval !== undefined && (!Number.isSafeInteger(interval) || interval < 1)) throw new Error(`lvm argv: invalid interval ${interval}`);
+  return ['lvconvert', '--merge', ...(interval === undefined ? [] : ['--interval', String(interval)]), lvTarget(o.vg, o.snapshot)];
+}
+
+/** `lvchange -ay [-K] VG/LV`; `ignoreSkip` (-K) is needed for an LV with the skip-activation flag (thin snapshots). */
+export function lvchangeActivateArgv(o: { vg: string; lv: string; ignoreSkip?: boolean }): string[] {
+  return ['lvchange', '-ay', ...(o.ignoreSkip ? ['-K'] : []), lvTarget(o.vg, o.lv)];
+}
+
+/** `lvchange -an VG/LV`. */
+export function lvchangeDeactivateArgv(o: { vg: string; lv: string }): string[] {
+  return ['lvchange', '-an', lvTarget(o.vg, o.lv)];
+}
+
+/** `lvchange --refresh VG/LV`: reloads the LV's tables; on a closed origin it starts a deferred merge. */
+export function lvchangeRefreshArgv(o: { vg: string; lv: string }): string[] {
+  return ['lvchange', '--refresh', lvTarget(o.vg, o.lv)];
 }

@@ -107,3 +107,19 @@ export function validateLvName(name: string, vgName?: string): string | null {
 export function validateVgName(name: string): string | null {
   return validateCommon(name, 'VG', VG_NAME_MAX);
 }
+
+/** Longest tag lvm2 accepts (NAME_LEN 128 with its NUL). */
+export const TAG_MAX = 127;
+const TAG_CHARS = /^[A-Za-z0-9_+.\-/=!:&#]+$/;
+
+/**
+ * Validate an LVM tag (`--addtag`): lvm2's validate_tag allows [A-Za-z0-9_+.-/=!:&#], at most 127 characters,
+ * and no leading "-" (it would read as an option). Returns a message, or null when LVM will accept the tag.
+ */
+export function validateLvmTag(tag: string): string | null {
+  if (tag.length === 0) return 'The tag is empty.';
+  if (tag.startsWith('-')) return `${shown(tag)} starts with "-", which LVM does not allow.`;
+  if (!TAG_CHARS.test(tag)) return `${shown(tag)} contains a character LVM does not allow in a tag; use only letters, digits and _ + . - / = ! : & #`;
+  if (tag.length > TAG_MAX) return `The tag is ${tag.length} characters long; LVM allows at most ${TAG_MAX}.`;
+  return null;
+}

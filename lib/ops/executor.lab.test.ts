@@ -51,10 +51,12 @@ describe('operations on the lab', () => {
   it('creates a snapshot of running web01 through suspend/resume', async () => {
     const job = await run(await plan('create-snapshot', { vg: 'vg0', origin: 'web', name: 'exec_snap', sizeBytes: 16 * 2 ** 20 }));
     expect(job.status).toBe('succeeded');
+    // By UUID, on the host's connection: virsh never gets the bare name.
+    const uuid = (await sh('virsh domuuid web01')).trim();
     expect(job.steps.map((s) => s.argv?.join(' '))).toEqual([
-      'virsh suspend web01',
+      `virsh --connect qemu:///system suspend --domain ${uuid}`,
       'lvcreate -s -L 16m -n exec_snap vg0/web',
-      'virsh resume web01',
+      `virsh --connect qemu:///system resume --domain ${uuid}`,
     ]);
     expect(await sh('lvs --noheadings -o origin vg0/exec_snap')).toMatch(/web/);
     expect(await state('web01')).toBe('running');
@@ -70,7 +72,7 @@ describe('operations on the lab', () => {
       const create = job.steps[1];
       expect(create?.status).toBe('failed');
       expect(create?.stderr).toMatch(/insufficient free space/i);
-      expect(job.steps[2]).toMatchObject({ status: 'succeeded', argv: ['virsh', 'resume', 'web01'] });
+      expect(job.steps[2]).toMatchObject({ status: 'succeeded', argv: ['virsh', '--connect', 'qemu:///system', 'resume', '--domain', (await sh('virsh domuuid web01')).trim()] });
       expect(job.error).toMatch(/Create snapshot vg0\/exec_big failed \(exit 5\)/);
       expect(await state('web01')).toBe('running');
     } finally {
@@ -115,4 +117,26 @@ describe('operations on the lab', () => {
     expect(job.status, `${job.error}\n${job.message}`).toBe('succeeded');
     expect(await sha('/dev/vg1/thin1')).toBe(before);
   }, 180_000);
+
+  it('exports a snapshot as a 0600 image, and refuses a symlink planted at the destination', async () => {
+    const dir = '/var/lib/cowherd-exports';
+    await sh(`mkdir -p ${dir}; rm -f ${dir}/exec_exp.qcow2 ${dir}/exec_link.qcow2 /root/exec_victim`);
+    await run(await plan('create-snapshot', { vg: 'vg0', origin: 'db', name: 'exec_exp', sizeBytes: 8 * 2 ** 20 }));
+    try {
+      const job = await run(await plan('export-snapshot', { vg: 'vg0', snapshot: 'exec_exp', file: 'exec_exp.qcow2' }));
+      expect(job.status, `${job.error}\n${job.message}`).toBe('succeeded');
+      // The remote shell's umask is 022 (a 0644 file before); the image holds a whole disk.
+      expect((await sh(`stat -c %a ${dir}/exec_exp.qcow2`)).trim()).toBe('600');
+
+      // A dangling symlink passes `test ! -e`; qemu-img would write through it to the link's target.
+      await sh(`ln -s /root/exec_victim ${dir}/exec_link.qcow2`);
+      const refused = await run(await plan('export-snapshot', { vg: 'vg0', snapshot: 'exec_exp', file: 'exec_link.qcow2' }));
+      expect(refused.status).toBe('failed');
+      expect(refused.error).toMatch(/exec_link\.qcow2 already exists \(or is a symbolic link\)/);
+      expect(refused.steps.map((s) => s.status)).toEqual(['succeeded', 'failed', 'skipped', 'skipped']);
+      expect(await sh('test -e /root/exec_victim && echo written || echo absent')).toMatch(/absent/);
+    } finally {
+      await sh(`rm -f ${dir}/exec_exp.qcow2 ${dir}/exec_link.qcow2 /root/exec_victim; lvremove -y vg0/exec_exp >/dev/null`);
+    }
+  }, 240_000);
 });

@@ -1,8 +1,14 @@
 import { CommandError, type HostRunner } from '@/lib/host/types';
 import type { Inventory } from '@/lib/inventory/types';
+import { parseDomstate } from '@/lib/libvirt/parse';
+import { findLvIn, toInventoryLv } from '@/lib/lvm/model';
+import { parseLvs } from '@/lib/lvm/reports';
 import type { Db } from '@/lib/store/db';
 import { addAudit, getJob, updateJob, updateStep } from '@/lib/store/jobs';
+import { fileExistsArgv } from './host-commands';
 import { evaluatePostCheck } from './post-checks';
+import { withRoles } from './roles';
+import { domainStateArgv, mergeDriveArgv, mergeReadArgv } from './wait-commands';
 import type { Plan, Step } from './types';
 
 export interface ExecDeps {
@@ -69,10 +75,13 @@ async function runAudited(
   return outcome;
 }
 
-interface LvRow {
-  lv_name: string;
-  lv_attr: string;
-  data_percent: string;
+/** A report that is not what lvsArgv asks for is a failed read of the host, not a crash of the job. */
+function lvsOf(stdout: string): { ok: true; lvs: ReturnType<typeof toInventoryLv>[] } | { ok: false; error: string } {
+  try {
+    return { ok: true, lvs: parseLvs(stdout).map(toInventoryLv) };
+  } catch (e) {
+    return { ok: false, error: (e as Error).message };
+  }
 }
 
 async function runWait(
@@ -92,44 +101,52 @@ async function runWait(
   let last: StepOutcome = { ok: false, exitCode: null, stdout: '', stderr: '' };
   for (;;) {
     if (w.type === 'domain-state') {
-      last = await runAudited(deps, job, ['virsh', 'domstate', w.domain]);
-      const state = last.stdout.trim();
+      let argv: string[];
+      try {
+        argv = domainStateArgv(w);
+      } catch (e) {
+        // A stored job that names an ambiguous guest ("3"): never ask virsh about it.
+        return { ...last, ok: false, stderr: (e as Error).message };
+      }
+      last = await runAudited(deps, job, argv);
+      const state = last.ok && last.stdout.trim() !== '' ? parseDomstate(last.stdout) : null;
       const left = Math.max(0, Math.round((deadline - Date.now()) / 1000));
-      onProgress(0, `${w.domain} is ${state || 'unknown'}; waiting for ${w.states.join(' or ')} (${left} s left)`);
-      if (last.ok && w.states.includes(state)) return { ...last, ok: true };
+      onProgress(0, `${w.domain} is ${state ?? 'unknown'}; waiting for ${w.states.join(' or ')} (${left} s left)`);
+      if (state !== null && w.states.includes(state)) return { ...last, ok: true };
     } else {
-      last = await runAudited(deps, job, [
-        'lvs', '-a', '--reportformat', 'json', '-o', 'lv_name,lv_attr,data_percent', w.vg,
-      ]);
-      if (last.ok) {
-        const rows = (JSON.parse(last.stdout) as { report: { lv: LvRow[] }[] }).report[0]?.lv ?? [];
-        const snap = rows.find((r) => r.lv_name.replace(/^\[|\]$/g, '') === w.snapshot);
+      last = await runAudited(deps, job, mergeReadArgv(w));
+      const read = last.ok ? lvsOf(last.stdout) : null;
+      if (read && !read.ok) return { ...last, ok: false, stderr: `cannot read lvs: ${read.error}` };
+      if (read?.ok) {
+        // Names come without lvm2's brackets: a merging snapshot is listed hidden ("[web_snap]").
+        const snap = findLvIn(read.lvs, w.vg, w.snapshot);
         if (!snap) {
           onProgress(1, `${w.vg}/${w.snapshot} is gone: the merge finished`);
           return { ...last, ok: true };
         }
-        const origin = rows.find((r) => r.lv_name === w.origin);
-        const pct = snap.data_percent === '' ? null : Number(snap.data_percent);
+        const origin = findLvIn(read.lvs, w.vg, w.origin);
+        const pct = snap.dataPercent;
         if (pct !== null) {
           startPercent ??= pct;
           const done = startPercent > 0 ? Math.min(1, Math.max(0, (startPercent - pct) / startPercent)) : 0;
           onProgress(done, `merging ${w.vg}/${w.snapshot} into ${w.origin}: ${pct.toFixed(2)}% of the COW data left`);
         }
-        const originOpen = origin?.lv_attr[5] === 'o';
-        // lv_attr[4] 'm'/'M': the kernel gave the merge up. Each drive below retries it; after a few, say so.
-        const failed = snap.lv_attr[4] === 'm' || snap.lv_attr[4] === 'M';
+        const originOpen = origin?.open === true;
+        // mergeFailed (attr m/M, lv_merge_failed): the kernel gave the merge up. Each drive below retries it;
+        // after a few, say so.
+        const failed = snap.mergeFailed;
         if (failed && failedSeen >= MERGE_FAILED_RETRIES) {
           return {
             ...last,
             ok: false,
-            stderr: `lvm2 reports the merge of ${w.vg}/${w.snapshot} as failed (attr ${snap.lv_attr}) after ${MERGE_FAILED_RETRIES} retries: read the kernel log (dmesg) on the host and check the disk; do not remove the snapshot`,
+            stderr: `lvm2 reports the merge of ${w.vg}/${w.snapshot} as failed (attr ${snap.attr}) after ${MERGE_FAILED_RETRIES} retries: read the kernel log (dmesg) on the host and check the disk; do not remove the snapshot`,
           };
         }
         // Drive a lingering merge: the origin must be closed; refresh when nothing moves (or at the start).
         if (w.drive && origin && !originOpen && (pct === null || pct === 0 || pct === lastPercent) && Date.now() - lastDrive > 3000) {
           lastDrive = Date.now();
           if (failed) failedSeen += 1;
-          await runAudited(deps, job, ['lvchange', '--refresh', `${w.vg}/${w.origin}`], { timeoutMs: step.timeoutMs });
+          await runAudited(deps, job, mergeDriveArgv(w), { timeoutMs: step.timeoutMs });
           lastPercent = pct;
           continue;
         }
@@ -177,10 +194,11 @@ async function collectWithRetries(deps: ExecDeps): Promise<Inventory> {
 export async function executePlan(
   deps: ExecDeps,
   jobId: number,
-  plan: Plan,
+  stored: Plan,
   fromStep = 0,
   opts: { interrupted?: boolean } = {},
 ): Promise<void> {
+  const plan = withRoles(stored);
   const job = { id: jobId, operation: plan.operation, host: plan.host };
   const done = new Set<number>();
   const prior = getJob(deps.db, jobId);
@@ -216,7 +234,7 @@ export async function executePlan(
 
     let outcome: StepOutcome;
     if (step.kind === 'run') {
-      const kind = step.progress === 'qemu-img' ? 'qemu-img' : step.argv[0] === 'lvconvert' ? 'merge' : null;
+      const kind = step.role === 'export' ? 'qemu-img' : step.role === 'merge' ? 'merge' : null;
       outcome = await runAudited(deps, job, step.argv, {
         timeoutMs: step.timeoutMs,
         onOutput: kind
@@ -256,7 +274,7 @@ export async function executePlan(
     for (const pc of plan.postChecks) {
       const r =
         pc.check.type === 'file-present'
-          ? (await runAudited(deps, job, ['test', '-f', pc.check.path])).ok
+          ? (await runAudited(deps, job, fileExistsArgv(pc.check.path))).ok
             ? { ok: true }
             : { ok: false, detail: `${pc.check.path} does not exist` }
           : evaluatePostCheck(inv, pc.check);

@@ -6,6 +6,7 @@ import { db } from '@/lib/store/db';
 import { addAudit, getJob, listJobs, startJob, updateJob, updateStep } from '@/lib/store/jobs';
 import { executePlan, RESTART_NOTE } from './executor';
 import { parseOperation } from './registry';
+import { withRoles } from './roles';
 import type { Plan, PlanResult } from './types';
 
 export type OperationOutcome =
@@ -25,7 +26,13 @@ export async function planOperation(hostId: string, operation: string, params: u
   } catch (e) {
     return { ok: false, error: `cannot read ${hostId}: ${(e as Error).message}`, status: 502 };
   }
-  const result = parsed.def.plan({ inv, exportDir: host.exportDir }, parsed.params as never);
+  let result: PlanResult;
+  try {
+    result = parsed.def.plan({ inv, exportDir: host.exportDir, libvirtUri: host.libvirtUri }, parsed.params as never);
+  } catch (e) {
+    // A builder refused a value the schemas let through (a bug): nothing runs, and the reason is shown.
+    return { ok: false, error: `cannot build the plan: ${(e as Error).message}`, status: 500 };
+  }
   return result.ok ? result : { ...result, status: 409 };
 }
 
@@ -76,14 +83,15 @@ export async function recoverJobs(): Promise<void> {
       updateJob(db(), j.id, { status: 'failed', phase: 'failed', error: 'interrupted by a restart (no plan stored)' });
       continue;
     }
-    const plan = full.plan;
+    // Jobs stored before steps had roles get them from their argv.
+    const plan = withRoles(full.plan);
     let from = full.steps.find((s) => s.status !== 'succeeded' && s.status !== 'skipped')?.seq ?? full.steps.length;
     updateJob(db(), j.id, { message: `${RESTART_NOTE} during step ${from + 1}; continuing from what the host shows` });
     if (plan.resumable) {
       // A merge goes on in the kernel without us: if the host shows the snapshot merging (or gone), skip to the
       // wait that drives it to the end; lvconvert --merge would refuse a snapshot that is already merging.
       const step = plan.steps[from];
-      if (step?.kind === 'run' && step.argv[0] === 'lvconvert') {
+      if (step?.kind === 'run' && step.role === 'merge') {
         const { vg, snapshot } = plan.params as { vg: string; snapshot: string };
         try {
           const inv = await refreshInventory(plan.host, 0);

@@ -1,64 +1,47 @@
-import { z } from 'zod';
 import type { Inventory, InventoryDomain, InventoryLv } from '@/lib/inventory/types';
-import { validateLvName, validateVgName } from '@/lib/lvm/names';
-import { guestsUsing, type PlanContext } from './plans';
+import { destroyArgv, shutdownArgv, startArgv } from '@/lib/libvirt/commands';
+import { lvconvertMergeArgv } from '@/lib/lvm/commands';
+import { findLvIn, isSnapshot } from '@/lib/lvm/model';
+import { guestsKnownCheck, guestsUsing, guestTarget, type PlanContext } from './plans';
 import { blockedBy, check } from './checks';
-import type { Check, Plan, PlanResult, PostCheck, Step } from './types';
+import type { CompleteMergeParams, MergeSnapshotParams } from './schemas';
+import type { Check, GuestTarget, Plan, PlanResult, PostCheck, Step } from './types';
 
-const name = (validate: (v: string) => string | null) =>
-  z.string().superRefine((v, ctx) => {
-    const e = validate(v);
-    if (e) ctx.addIssue({ code: 'custom', message: e });
-  });
-
-const guestOptions = {
-  /** ACPI shutdown wait before giving up (or powering off, with consent). */
-  shutdownTimeoutS: z.number().int().min(5).max(3600).default(120),
-  /** Consent to `virsh destroy` (pull the plug) when the guest ignores the ACPI shutdown. */
-  forceOff: z.boolean().default(false),
-  /** Start the guests again after the merge. */
-  startAgain: z.boolean().default(true),
-};
-
-export const mergeSnapshotParams = z
-  .object({
-    vg: name(validateVgName),
-    snapshot: name((v) => validateLvName(v)),
-    /**
-     * now: the origin is not in use, merge at once. shutdown: shut the guests using the origin down, merge, start
-     * them again. schedule: run lvconvert --merge while the origin is open; lvm2 defers it (complete it later).
-     */
-    mode: z.enum(['now', 'shutdown', 'schedule']),
-    ...guestOptions,
-  })
-  .strict();
-
-export const completeMergeParams = z
-  .object({
-    vg: name(validateVgName),
-    snapshot: name((v) => validateLvName(v)),
-    /** Shut down guests that still use the origin before completing. */
-    shutdown: z.boolean().default(false),
-    ...guestOptions,
-  })
-  .strict();
+// The parameter schemas live in ./schemas (browser-safe, shared with the wizards); re-exported for callers that
+// still import them from here.
+export { completeMergeParams, mergeSnapshotParams } from './schemas';
 
 const MERGE_TIMEOUT_MS = 6 * 3600_000;
 const active = (d: InventoryDomain) => d.state !== 'shut off' && d.state !== 'crashed';
 
-function shutdownSteps(guests: InventoryDomain[], timeoutS: number, forceOff: boolean): Step[] {
+/** The guests as the plan acts on them (by UUID); guestsKnownCheck has refused the plan if one has no UUID. */
+const targets = (ctx: PlanContext, guests: InventoryDomain[]): GuestTarget[] =>
+  guests.flatMap((d) => guestTarget(ctx, d) ?? []);
+
+function shutdownSteps(guests: GuestTarget[], timeoutS: number, forceOff: boolean): Step[] {
   return guests.flatMap((g): Step[] => [
-    { kind: 'run', title: `Shut down ${g.name} (ACPI)`, argv: ['virsh', 'shutdown', g.name] },
+    { kind: 'run', role: 'shutdown', title: `Shut down ${g.name} (ACPI)`, argv: shutdownArgv({ uuid: g.uuid }, { uri: g.uri }) },
     {
       kind: 'wait',
       title: `Wait until ${g.name} is shut off`,
-      wait: { type: 'domain-state', domain: g.name, states: ['shut off'] },
+      wait: { type: 'domain-state', domain: g.name, guest: g, states: ['shut off'] },
       timeoutMs: timeoutS * 1000,
       pollMs: 1000,
-      ...(forceOff ? { onTimeout: { title: `power ${g.name} off (virsh destroy)`, argv: ['virsh', 'destroy', g.name] } } : {}),
+      ...(forceOff
+        ? { onTimeout: { title: `power ${g.name} off (virsh destroy)`, role: 'destroy' as const, argv: destroyArgv({ uuid: g.uuid }, { uri: g.uri }) } }
+        : {}),
     },
   ]);
 }
+
+function startSteps(guests: GuestTarget[]): Step[] {
+  return guests.map((g): Step => ({ kind: 'run', role: 'start', title: `Start ${g.name} again`, argv: startArgv({ uuid: g.uuid }, { uri: g.uri }) }));
+}
+
+const guestStatePostCheck = (g: GuestTarget, state: string): { title: string; check: PostCheck } => ({
+  title: `${g.name} is ${state}`,
+  check: { type: 'domain-state', domain: g.name, uuid: g.uuid, states: [state] },
+});
 
 function mergeWait(vg: string, snap: InventoryLv, origin: string): Step {
   return {
@@ -73,7 +56,7 @@ function mergeWait(vg: string, snap: InventoryLv, origin: string): Step {
 function commonPreflight(inv: Inventory, vg: string, snapName: string, snap: InventoryLv | undefined, origin: InventoryLv | undefined): Check[] {
   return [
     check('Snapshot exists', !!snap, { ok: `${vg}/${snapName} (${snap?.attr ?? ''})`, bad: `no logical volume ${vg}/${snapName}` }),
-    check('It is a snapshot', !!snap && (snap.kind === 'snapshot' || snap.kind === 'thin-snapshot'), {
+    check('It is a snapshot', !!snap && isSnapshot(snap), {
       ok: snap?.kind,
       bad: snap ? `${vg}/${snapName} is a ${snap.kind} volume, not a snapshot` : undefined,
     }),
@@ -96,11 +79,11 @@ function consequences(vg: string, snap: InventoryLv | undefined, origin: string)
   ];
 }
 
-export function planMergeSnapshot(ctx: PlanContext, p: z.infer<typeof mergeSnapshotParams>): PlanResult {
+export function planMergeSnapshot(ctx: PlanContext, p: MergeSnapshotParams): PlanResult {
   const { inv } = ctx;
-  const snap = inv.lvs.find((l) => l.vg === p.vg && l.name === p.snapshot);
+  const snap = findLvIn(inv.lvs, p.vg, p.snapshot);
   const originName = snap?.origin ?? '';
-  const origin = inv.lvs.find((l) => l.vg === p.vg && l.name === originName);
+  const origin = findLvIn(inv.lvs, p.vg, originName);
   const guests = origin ? guestsUsing(inv, p.vg, originName) : [];
   const inUse = guests.filter(active);
   const preflight = [
@@ -126,11 +109,18 @@ export function planMergeSnapshot(ctx: PlanContext, p: z.infer<typeof mergeSnaps
       ok: inUse.map((g) => g.name).join(', '),
       bad: 'no running guest uses it: merge now instead',
     }));
+    preflight.push(guestsKnownCheck(inUse));
   }
   const b = blockedBy(preflight);
   if (b || !snap || !origin) return b ?? { ok: false, error: 'preflight failed', preflight };
 
-  const merge: Step = { kind: 'run', title: `Merge ${p.vg}/${p.snapshot} into ${p.vg}/${originName}`, argv: ['lvconvert', '--merge', '--interval', '1', `${p.vg}/${p.snapshot}`], timeoutMs: MERGE_TIMEOUT_MS };
+  const merge: Step = {
+    kind: 'run',
+    role: 'merge',
+    title: `Merge ${p.vg}/${p.snapshot} into ${p.vg}/${originName}`,
+    argv: lvconvertMergeArgv({ vg: p.vg, snapshot: p.snapshot, intervalSeconds: 1 }),
+    timeoutMs: MERGE_TIMEOUT_MS,
+  };
   const gone: { title: string; check: PostCheck }[] = [
     { title: `lvs -a no longer lists ${p.vg}/${p.snapshot}`, check: { type: 'lv-absent', vg: p.vg, lv: p.snapshot } },
     { title: `${p.vg}/${originName} is a normal volume again`, check: { type: 'lv-not-merging', vg: p.vg, lv: originName } },
@@ -147,7 +137,7 @@ export function planMergeSnapshot(ctx: PlanContext, p: z.infer<typeof mergeSnaps
         `lvm2 defers the merge while ${p.vg}/${originName} is open; until it completes, no new snapshot of ${originName} can be made.`,
         'Complete it later from Cowherd ("complete pending merge") after the guest has stopped.',
       ],
-      steps: [{ kind: 'run', title: `Schedule the merge of ${p.vg}/${p.snapshot}`, argv: ['lvconvert', '--merge', `${p.vg}/${p.snapshot}`] }],
+      steps: [{ kind: 'run', role: 'merge', title: `Schedule the merge of ${p.vg}/${p.snapshot}`, argv: lvconvertMergeArgv({ vg: p.vg, snapshot: p.snapshot }) }],
       postChecks: [
         { title: `${p.vg}/${p.snapshot} is marked for merging`, check: { type: 'lv-merging', vg: p.vg, lv: p.snapshot } },
       ],
@@ -155,11 +145,12 @@ export function planMergeSnapshot(ctx: PlanContext, p: z.infer<typeof mergeSnaps
     return { ok: true, plan };
   }
 
+  const acted = targets(ctx, inUse);
   const steps: Step[] = [];
-  if (p.mode === 'shutdown') steps.push(...shutdownSteps(inUse, p.shutdownTimeoutS, p.forceOff));
+  if (p.mode === 'shutdown') steps.push(...shutdownSteps(acted, p.shutdownTimeoutS, p.forceOff));
   steps.push(merge, mergeWait(p.vg, snap, originName));
-  const restart = p.mode === 'shutdown' && p.startAgain ? inUse : [];
-  for (const g of restart) steps.push({ kind: 'run', title: `Start ${g.name} again`, argv: ['virsh', 'start', g.name] });
+  const restart = p.mode === 'shutdown' && p.startAgain ? acted : [];
+  steps.push(...startSteps(restart));
   const plan: Plan = {
     ...base,
     operation: 'merge-snapshot',
@@ -176,20 +167,18 @@ export function planMergeSnapshot(ctx: PlanContext, p: z.infer<typeof mergeSnaps
     steps,
     postChecks: [
       ...gone,
-      ...(p.mode === 'shutdown'
-        ? inUse.map((g) => ({ title: `${g.name} is ${p.startAgain ? 'running' : 'shut off'}`, check: { type: 'domain-state' as const, domain: g.name, states: [p.startAgain ? 'running' : 'shut off'] } }))
-        : []),
+      ...(p.mode === 'shutdown' ? acted.map((g) => guestStatePostCheck(g, p.startAgain ? 'running' : 'shut off')) : []),
     ],
     resumable: true,
   };
   return { ok: true, plan };
 }
 
-export function planCompleteMerge(ctx: PlanContext, p: z.infer<typeof completeMergeParams>): PlanResult {
+export function planCompleteMerge(ctx: PlanContext, p: CompleteMergeParams): PlanResult {
   const { inv } = ctx;
-  const snap = inv.lvs.find((l) => l.vg === p.vg && l.name === p.snapshot);
+  const snap = findLvIn(inv.lvs, p.vg, p.snapshot);
   const originName = snap?.origin ?? '';
-  const origin = inv.lvs.find((l) => l.vg === p.vg && l.name === originName);
+  const origin = findLvIn(inv.lvs, p.vg, originName);
   const inUse = origin ? guestsUsing(inv, p.vg, originName).filter(active) : [];
   const preflight = [
     ...commonPreflight(inv, p.vg, p.snapshot, snap, origin),
@@ -199,14 +188,16 @@ export function planCompleteMerge(ctx: PlanContext, p: z.infer<typeof completeMe
       ok: inUse.length ? `${inUse.map((g) => g.name).join(', ')}: Cowherd shuts it down first` : 'no running guest has it as a disk',
       bad: `${inUse.map((g) => `${g.name} is ${g.state}`).join(', ')}: stop it first, or let Cowherd shut it down`,
     }),
+    guestsKnownCheck(p.shutdown ? inUse : []),
   ];
   const b = blockedBy(preflight);
   if (b || !snap || !origin) return b ?? { ok: false, error: 'preflight failed', preflight };
+  const acted = targets(ctx, p.shutdown ? inUse : []);
   const steps: Step[] = [];
-  if (p.shutdown && inUse.length) steps.push(...shutdownSteps(inUse, p.shutdownTimeoutS, p.forceOff));
+  steps.push(...shutdownSteps(acted, p.shutdownTimeoutS, p.forceOff));
   steps.push(mergeWait(p.vg, snap, originName));
-  const restart = p.shutdown && p.startAgain ? inUse : [];
-  for (const g of restart) steps.push({ kind: 'run', title: `Start ${g.name} again`, argv: ['virsh', 'start', g.name] });
+  const restart = p.shutdown && p.startAgain ? acted : [];
+  steps.push(...startSteps(restart));
   return {
     ok: true,
     plan: {
@@ -221,7 +212,7 @@ export function planCompleteMerge(ctx: PlanContext, p: z.infer<typeof completeMe
       postChecks: [
         { title: `lvs -a no longer lists ${p.vg}/${p.snapshot}`, check: { type: 'lv-absent', vg: p.vg, lv: p.snapshot } },
         { title: `${p.vg}/${originName} is a normal volume again`, check: { type: 'lv-not-merging', vg: p.vg, lv: originName } },
-        ...restart.map((g) => ({ title: `${g.name} is running`, check: { type: 'domain-state' as const, domain: g.name, states: ['running'] } })),
+        ...restart.map((g) => guestStatePostCheck(g, 'running')),
       ],
       destructive: true,
       resumable: true,

@@ -13,11 +13,14 @@ import type { PlanResult, Step } from './types';
 const recorded = (name: string) =>
   parseInventory('lab', readFileSync(path.join(import.meta.dirname, '../inventory/fixtures', name), 'utf8'), 1);
 const EXPORT_DIR = '/var/lib/cowherd-exports';
+/** web01's UUID in the recorded inventories: guests are acted on by it, on the host's connection URI. */
+const WEB01 = '52501ad1-3ffe-4d09-8a1d-af20a2fc2a8b';
+const VIRSH = 'virsh --connect qemu:///system';
 
-function plan(operation: string, params: unknown, inv: Inventory = recorded('inventory-snapshots.txt')): PlanResult {
+function plan(operation: string, params: unknown, inv: Inventory = recorded('inventory-snapshots.txt'), libvirtUri?: string): PlanResult {
   const parsed = parseOperation(operation, params);
   if (!parsed.ok) throw new Error(parsed.error);
-  return parsed.def.plan({ inv, exportDir: EXPORT_DIR, now: new Date('2026-11-27T06:30:00Z') }, parsed.params as never);
+  return parsed.def.plan({ inv, exportDir: EXPORT_DIR, now: new Date('2026-11-27T06:30:00Z'), libvirtUri }, parsed.params as never);
 }
 const argvs = (r: PlanResult) => (r.ok ? r.plan.steps.flatMap((s: Step) => (s.kind === 'run' ? [s.argv.join(' ')] : [`wait: ${s.title}`])) : []);
 /** The same inventory with one LV changed, as lvs would show it in another state. */
@@ -29,7 +32,8 @@ function withLv(name: string, change: Record<string, unknown>): Inventory {
 describe('create-snapshot', () => {
   it('suspends and resumes web01 (no guest agent) around lvcreate, with a default name and a 20 % COW area', () => {
     const r = plan('create-snapshot', { vg: 'vg0', origin: 'web' });
-    expect(argvs(r)).toEqual(['virsh suspend web01', 'lvcreate -s -L 52m -n web_snap_20261127-0630 vg0/web', 'virsh resume web01']);
+    expect(argvs(r)).toEqual([`${VIRSH} suspend --domain ${WEB01}`, 'lvcreate -s -L 52m -n web_snap_20261127-0630 vg0/web', `${VIRSH} resume --domain ${WEB01}`]);
+    expect(r.ok && r.plan.steps.map((s) => s.kind === 'run' && s.role)).toEqual(['suspend', 'snapshot', 'resume']);
     expect(r.ok && r.plan.steps[2]).toMatchObject({ cleanup: { after: 0 } });
     expect(r.ok && r.plan.destructive).toBe(false);
   });
@@ -86,13 +90,15 @@ describe('remove-snapshot', () => {
 });
 
 describe('export-snapshot', () => {
-  it('converts, compares, and reads as much as the origin holds', () => {
+  it('refuses an existing file or a symlink, converts under umask 077, compares, and reads as much as the origin holds', () => {
     const r = plan('export-snapshot', { vg: 'vg0', snapshot: 'web_snap', file: 'web.qcow2', compress: true });
-    expect(argvs(r)).toEqual([
-      `mkdir -p ${EXPORT_DIR}`,
-      `test ! -e ${EXPORT_DIR}/web.qcow2`,
-      `qemu-img convert -p -f raw -O qcow2 -c /dev/vg0/web_snap ${EXPORT_DIR}/web.qcow2`,
-      `qemu-img compare -f raw -F qcow2 /dev/vg0/web_snap ${EXPORT_DIR}/web.qcow2`,
+    const steps = r.ok ? r.plan.steps : [];
+    expect(steps.map((s) => (s.kind === 'run' ? [s.role, ...s.argv] : []))).toEqual([
+      ['mkdir', 'mkdir', '-p', EXPORT_DIR],
+      // The script is constant; the path is a positional argument.
+      ['check', 'sh', '-c', 'test ! -e "$1" && test ! -L "$1"', 'sh', `${EXPORT_DIR}/web.qcow2`],
+      ['export', 'sh', '-c', 'umask 077; exec "$@"', 'sh', 'qemu-img', 'convert', '-p', '-f', 'raw', '-O', 'qcow2', '-c', '/dev/vg0/web_snap', `${EXPORT_DIR}/web.qcow2`],
+      ['verify', 'qemu-img', 'compare', '-f', 'raw', '-F', 'qcow2', '/dev/vg0/web_snap', `${EXPORT_DIR}/web.qcow2`],
     ]);
     expect(r.ok && r.plan.consequences[0]).toContain('256 MiB, the size of its origin');
   });
@@ -121,14 +127,20 @@ describe('merge-snapshot (rollback)', () => {
   it('shuts web01 down, merges, waits for the end and starts it again', () => {
     const r = plan('merge-snapshot', { vg: 'vg0', snapshot: 'web_snap', mode: 'shutdown', forceOff: true });
     expect(argvs(r)).toEqual([
-      'virsh shutdown web01',
+      `${VIRSH} shutdown --domain ${WEB01}`,
       'wait: Wait until web01 is shut off',
       'lvconvert --merge --interval 1 vg0/web_snap',
       'wait: Wait until the merge of vg0/web_snap has finished',
-      'virsh start web01',
+      `${VIRSH} start --domain ${WEB01}`,
     ]);
     const wait = r.ok ? r.plan.steps[1] : undefined;
-    expect(wait).toMatchObject({ kind: 'wait', onTimeout: { argv: ['virsh', 'destroy', 'web01'] } });
+    expect(wait).toMatchObject({
+      kind: 'wait',
+      wait: { type: 'domain-state', guest: { uuid: WEB01, name: 'web01', uri: 'qemu:///system' }, states: ['shut off'] },
+      onTimeout: { role: 'destroy', argv: ['virsh', '--connect', 'qemu:///system', 'destroy', '--domain', WEB01] },
+    });
+    expect(r.ok && planScript(r.plan)[1]).toContain(`virsh --connect qemu:///system domstate --domain ${WEB01}`);
+    expect(r.ok && r.plan.postChecks.at(-1)?.check).toEqual({ type: 'domain-state', domain: 'web01', uuid: WEB01, states: ['running'] });
     expect(r.ok && r.plan.destructive && r.plan.resumable).toBe(true);
   });
 
@@ -150,7 +162,7 @@ describe('merge-snapshot (rollback)', () => {
 
   it('completes a pending merge: shut web01 down, drive the merge to its end, start web01', () => {
     const r = plan('complete-merge', { vg: 'vg0', snapshot: 'web_snap', shutdown: true }, withLv('web_snap', { merging: true }));
-    expect(argvs(r)).toEqual(['virsh shutdown web01', 'wait: Wait until web01 is shut off', 'wait: Wait until the merge of vg0/web_snap has finished', 'virsh start web01']);
+    expect(argvs(r)).toEqual([`${VIRSH} shutdown --domain ${WEB01}`, 'wait: Wait until web01 is shut off', 'wait: Wait until the merge of vg0/web_snap has finished', `${VIRSH} start --domain ${WEB01}`]);
     expect(r.ok && r.plan.steps[2]).toMatchObject({ wait: { type: 'merge-finished', drive: true } });
   });
 
@@ -162,5 +174,41 @@ describe('merge-snapshot (rollback)', () => {
   it('schedules: one lvconvert --merge, which lvm2 defers while web01 has the origin open', () => {
     const r = plan('merge-snapshot', { vg: 'vg0', snapshot: 'web_snap', mode: 'schedule' });
     expect(r.ok && planScript(r.plan)).toEqual(['lvconvert --merge vg0/web_snap']);
+  });
+});
+
+describe('guests are acted on by UUID, on the host\'s connection', () => {
+  /** The recorded inventory with web01 renamed: a guest called "3" (virsh would read "3" as a domain ID). */
+  function guestNamed(name: string, uuid: string | null = WEB01): Inventory {
+    const inv = recorded('inventory-snapshots.txt');
+    return {
+      ...inv,
+      domains: inv.domains.map((d) => (d.name === 'web01' ? { ...d, name, ...(uuid ? { uuid } : { uuid: undefined }) } : d)),
+    };
+  }
+
+  it('shuts down, powers off and starts a guest named "3" (disk vg0/web) by its UUID with --connect, never as "3"', () => {
+    const r = plan('merge-snapshot', { vg: 'vg0', snapshot: 'web_snap', mode: 'shutdown', forceOff: true }, guestNamed('3'));
+    expect(r.ok).toBe(true);
+    const steps = r.ok ? r.plan.steps : [];
+    const virsh = steps.flatMap((s) => (s.kind === 'run' ? [s.argv] : s.onTimeout ? [s.onTimeout.argv] : [])).filter((a) => a[0] === 'virsh');
+    expect(virsh).toEqual([
+      ['virsh', '--connect', 'qemu:///system', 'shutdown', '--domain', WEB01],
+      ['virsh', '--connect', 'qemu:///system', 'destroy', '--domain', WEB01],
+      ['virsh', '--connect', 'qemu:///system', 'start', '--domain', WEB01],
+    ]);
+    expect(virsh.flat()).not.toContain('3');
+    expect(r.ok && planScript(r.plan).join('\n')).not.toMatch(/domstate (--domain )?3\b/);
+  });
+
+  it('uses the host\'s own libvirt URI', () => {
+    const r = plan('create-snapshot', { vg: 'vg0', origin: 'web', name: 'x' }, undefined, 'qemu+ssh://admin@kvm1/system');
+    expect(argvs(r)[0]).toBe(`virsh --connect qemu+ssh://admin@kvm1/system suspend --domain ${WEB01}`);
+  });
+
+  it('refuses to act on a guest whose UUID is unknown, saying so', () => {
+    const r = plan('merge-snapshot', { vg: 'vg0', snapshot: 'web_snap', mode: 'shutdown' }, guestNamed('3', null));
+    expect(r).toMatchObject({ ok: false });
+    expect(!r.ok && r.error).toContain('Guests are known by their UUID: virsh did not list the UUID of "3"');
   });
 });

@@ -1,62 +1,63 @@
-import { z } from 'zod';
 import path from 'node:path';
-import type { Inventory, InventoryDomain, InventoryLv } from '@/lib/inventory/types';
-import { validateLvName, validateVgName } from '@/lib/lvm/names';
+import type { Inventory, InventoryDomain } from '@/lib/inventory/types';
+import { DEFAULT_LIBVIRT_URI, domfsfreezeArgv, domfsthawArgv, resumeArgv, suspendArgv } from '@/lib/libvirt/commands';
+import {
+  lvchangeActivateArgv,
+  lvchangeDeactivateArgv,
+  lvcreateSnapshotArgv,
+  lvcreateThinSnapshotArgv,
+  lvextendArgv,
+  lvremoveArgv,
+} from '@/lib/lvm/commands';
+import { canBeSnapshotted, findLvIn, isSnapshot } from '@/lib/lvm/model';
+import { validateLvName } from '@/lib/lvm/names';
 import { blockedBy, check } from './checks';
-import type { Check, Plan, PlanResult, Step } from './types';
+import { absentCheckArgv, lvDevicePath, mkdirArgv, qemuImgCompareArgv, qemuImgExportArgv } from './host-commands';
+import type {
+  CreateSnapshotParams,
+  ExportSnapshotParams,
+  ExtendSnapshotParams,
+  RemoveSnapshotParams,
+} from './schemas';
+import type { Check, GuestTarget, Plan, PlanResult, Step } from './types';
+
+// The parameter schemas live in ./schemas (browser-safe, shared with the wizards); re-exported for callers that
+// still import them from here.
+export {
+  createSnapshotParams,
+  exportSnapshotParams,
+  extendSnapshotParams,
+  removeSnapshotParams,
+  type CreateSnapshotParams,
+} from './schemas';
 
 const MiB = 1024 * 1024;
 const toMiB = (bytes: number) => Math.ceil(bytes / MiB);
 const fmtMiB = (bytes: number) => `${toMiB(bytes)} MiB`;
 
-// Names are checked by LVM's rules before anything else; zod refinements carry the rule's own message.
-const lvName = z.string().superRefine((v, ctx) => {
-  const e = validateLvName(v);
-  if (e) ctx.addIssue({ code: 'custom', message: e });
-});
-const vgName = z.string().superRefine((v, ctx) => {
-  const e = validateVgName(v);
-  if (e) ctx.addIssue({ code: 'custom', message: e });
-});
-
-export const createSnapshotParams = z
-  .object({
-    vg: vgName,
-    origin: lvName,
-    /** Default: <origin>_snap_<YYYYMMDD-HHMM>. */
-    name: lvName.optional(),
-    /** COW area size for a classic snapshot (ignored for thin snapshots). Default: 20% of the origin. */
-    sizeBytes: z.number().int().positive().max(2 ** 53).optional(),
-    consistency: z.enum(['auto', 'freeze', 'suspend', 'none']).default('auto'),
-    /** Run even when a non-blocking preflight check warns (lvm2 itself may still refuse). */
-    force: z.boolean().default(false),
-  })
-  .strict();
-
-export const extendSnapshotParams = z
-  .object({ vg: vgName, snapshot: lvName, addBytes: z.number().int().positive().max(2 ** 53) })
-  .strict();
-
-export const removeSnapshotParams = z
-  .object({ vg: vgName, snapshot: lvName, confirmName: z.string() })
-  .strict();
-
-const exportFile = z
-  .string()
-  .max(200)
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*\.qcow2$/, 'a file name of letters, digits, ".", "_" and "-" ending in .qcow2 (no directories)')
-  .refine((f) => !f.includes('..'), 'must not contain ".."');
-
-export const exportSnapshotParams = z
-  .object({ vg: vgName, snapshot: lvName, file: exportFile, compress: z.boolean().default(false) })
-  .strict();
-
-export type CreateSnapshotParams = z.infer<typeof createSnapshotParams>;
-
 export interface PlanContext {
   inv: Inventory;
   exportDir: string;
+  /** The host's libvirt connection URI (config `libvirtUri`); every virsh step passes it. */
+  libvirtUri?: string;
   now?: Date;
+}
+
+/** The guests a plan acts on, by UUID on the host's connection; null for a guest whose UUID is unknown. */
+export function guestTarget(ctx: PlanContext, d: InventoryDomain): GuestTarget | null {
+  return d.uuid ? { uuid: d.uuid, name: d.name, uri: ctx.libvirtUri ?? DEFAULT_LIBVIRT_URI } : null;
+}
+
+/**
+ * A blocking check that every guest the plan acts on is known by its UUID: virsh is never given a bare name,
+ * which it could resolve as another domain's ID (a guest named "3") or UUID.
+ */
+export function guestsKnownCheck(guests: InventoryDomain[]): Check {
+  const unknown = guests.filter((d) => !d.uuid);
+  return check('Guests are known by their UUID', unknown.length === 0, {
+    ok: guests.length ? guests.map((d) => `${d.name}: ${d.uuid ?? ''}`).join(', ') : 'no guest to act on',
+    bad: `virsh did not list the UUID of ${unknown.map((d) => JSON.stringify(d.name)).join(', ')}; Cowherd acts on guests only by UUID (reload and retry)`,
+  });
 }
 
 export function defaultSnapshotName(origin: string, now = new Date()): string {
@@ -70,10 +71,7 @@ export function guestsUsing(inv: Inventory, vg: string, lv: string): InventoryDo
   return inv.domains.filter((d) => d.disks.some((k) => k.vg === vg && k.lv === lv));
 }
 
-const findLv = (inv: Inventory, vg: string, name: string): InventoryLv | undefined =>
-  inv.lvs.find((l) => l.vg === vg && l.name === name);
-
-const isSnapshot = (lv: InventoryLv) => lv.kind === 'snapshot' || lv.kind === 'thin-snapshot';
+const findLv = (inv: Inventory, vg: string, name: string) => findLvIn(inv.lvs, vg, name);
 
 export function planCreateSnapshot(ctx: PlanContext, p: CreateSnapshotParams): PlanResult {
   const { inv } = ctx;
@@ -92,7 +90,8 @@ export function planCreateSnapshot(ctx: PlanContext, p: CreateSnapshotParams): P
       ok: `${p.vg}/${p.origin}, ${fmtMiB(origin?.sizeBytes ?? 0)}, ${origin?.kind ?? ''}`,
       bad: `no logical volume ${p.vg}/${p.origin}`,
     }),
-    check('Origin can be snapshotted', !!origin && ['plain', 'origin', 'thin-volume', 'thin-snapshot'].includes(origin.kind), {
+    // The kind only: a merging origin has its own check (and message) below.
+    check('Origin can be snapshotted', !!origin && canBeSnapshotted({ kind: origin.kind, merging: false, attr: '' }), {
       ok: origin?.kind,
       bad: origin ? `${p.vg}/${p.origin} is a ${origin.kind} volume; only plain volumes, origins and thin volumes can be snapshotted` : undefined,
     }),
@@ -101,6 +100,7 @@ export function planCreateSnapshot(ctx: PlanContext, p: CreateSnapshotParams): P
     }),
     check('Snapshot name is valid', !nameError, { ok: name, bad: nameError ?? undefined }),
     check('Snapshot name is free', !findLv(inv, p.vg, name), { ok: `${p.vg}/${name}`, bad: `${p.vg}/${name} already exists` }),
+    guestsKnownCheck(running),
   ];
   if (!thin && vg) {
     preflight.push(check('COW area fits in the free space', sizeBytes <= vg.freeBytes,
@@ -112,27 +112,30 @@ export function planCreateSnapshot(ctx: PlanContext, p: CreateSnapshotParams): P
   // Consistency for running guests: freeze/thaw through the agent, else suspend/resume, else crash-consistent.
   const steps: Step[] = [];
   const modes: string[] = [];
-  const protectIdx: { domain: string; mode: 'freeze' | 'suspend'; idx: number }[] = [];
+  const protectIdx: { guest: GuestTarget; mode: 'freeze' | 'suspend'; idx: number }[] = [];
   for (const d of running) {
+    const g = guestTarget(ctx, d);
+    if (!g) continue; // refused above (guestsKnownCheck)
     let mode: 'freeze' | 'suspend' | 'none' = p.consistency === 'auto' ? (d.agent ? 'freeze' : 'suspend') : p.consistency;
     if (mode === 'freeze' && !d.agent) {
       return { ok: false, error: `${d.name}: the guest agent does not answer, so its file systems cannot be frozen; choose suspend/resume or none`, preflight };
     }
     if (mode === 'none') { modes.push(`${d.name}: crash-consistent (no freeze, no suspend)`); continue; }
-    protectIdx.push({ domain: d.name, mode, idx: steps.length });
+    protectIdx.push({ guest: g, mode, idx: steps.length });
     steps.push(mode === 'freeze'
-      ? { kind: 'run', title: `Freeze the file systems of ${d.name}`, argv: ['virsh', 'domfsfreeze', d.name] }
-      : { kind: 'run', title: `Suspend ${d.name}`, argv: ['virsh', 'suspend', d.name] });
+      ? { kind: 'run', role: 'freeze', title: `Freeze the file systems of ${d.name}`, argv: domfsfreezeArgv({ uuid: g.uuid }, { uri: g.uri }) }
+      : { kind: 'run', role: 'suspend', title: `Suspend ${d.name}`, argv: suspendArgv({ uuid: g.uuid }, { uri: g.uri }) });
     modes.push(mode === 'freeze' ? `${d.name}: file systems frozen by the guest agent` : `${d.name}: paused for the moment of the snapshot`);
     mode = 'none';
   }
   steps.push(thin
-    ? { kind: 'run', title: `Create thin snapshot ${p.vg}/${name}`, argv: ['lvcreate', '-s', '-n', name, `${p.vg}/${p.origin}`] }
-    : { kind: 'run', title: `Create snapshot ${p.vg}/${name}`, argv: ['lvcreate', '-s', '-L', `${toMiB(sizeBytes)}m`, '-n', name, `${p.vg}/${p.origin}`] });
-  for (const pr of [...protectIdx].reverse()) {
-    steps.push(pr.mode === 'freeze'
-      ? { kind: 'run', title: `Thaw the file systems of ${pr.domain}`, argv: ['virsh', 'domfsthaw', pr.domain], cleanup: { after: pr.idx } }
-      : { kind: 'run', title: `Resume ${pr.domain}`, argv: ['virsh', 'resume', pr.domain], cleanup: { after: pr.idx } });
+    ? { kind: 'run', role: 'snapshot', title: `Create thin snapshot ${p.vg}/${name}`, argv: lvcreateThinSnapshotArgv({ vg: p.vg, origin: p.origin, name }) }
+    : { kind: 'run', role: 'snapshot', title: `Create snapshot ${p.vg}/${name}`, argv: lvcreateSnapshotArgv({ vg: p.vg, origin: p.origin, name, sizeBytes }) });
+  for (const { guest: g, mode, idx } of [...protectIdx].reverse()) {
+    const ref = { uuid: g.uuid };
+    steps.push(mode === 'freeze'
+      ? { kind: 'run', role: 'thaw', title: `Thaw the file systems of ${g.name}`, argv: domfsthawArgv(ref, { uri: g.uri }), cleanup: { after: idx } }
+      : { kind: 'run', role: 'resume', title: `Resume ${g.name}`, argv: resumeArgv(ref, { uri: g.uri }), cleanup: { after: idx } });
   }
   const plan: Plan = {
     operation: 'create-snapshot',
@@ -152,14 +155,14 @@ export function planCreateSnapshot(ctx: PlanContext, p: CreateSnapshotParams): P
     steps,
     postChecks: [
       { title: `lvs lists ${p.vg}/${name} as a snapshot of ${p.origin}`, check: { type: 'lv-present', vg: p.vg, lv: name, origin: p.origin } },
-      ...guests.map((d) => ({ title: `${d.name} is ${d.state} again`, check: { type: 'domain-state' as const, domain: d.name, states: [d.state] } })),
+      ...guests.map((d) => ({ title: `${d.name} is ${d.state} again`, check: { type: 'domain-state' as const, domain: d.name, ...(d.uuid ? { uuid: d.uuid } : {}), states: [d.state] } })),
     ],
     destructive: false,
   };
   return { ok: true, plan };
 }
 
-export function planExtendSnapshot(ctx: PlanContext, p: z.infer<typeof extendSnapshotParams>): PlanResult {
+export function planExtendSnapshot(ctx: PlanContext, p: ExtendSnapshotParams): PlanResult {
   const { inv } = ctx;
   const vg = inv.vgs.find((v) => v.name === p.vg);
   const snap = findLv(inv, p.vg, p.snapshot);
@@ -188,14 +191,14 @@ export function planExtendSnapshot(ctx: PlanContext, p: z.infer<typeof extendSna
       consequences: [`${fmtMiB(p.addBytes)} more of ${p.vg}'s free space is set aside for the snapshot.`],
       lockKey: `${inv.host}:${p.vg}`,
       preflight,
-      steps: [{ kind: 'run', title: `Extend ${p.vg}/${p.snapshot}`, argv: ['lvextend', '-L', `+${toMiB(p.addBytes)}m`, `${p.vg}/${p.snapshot}`] }],
+      steps: [{ kind: 'run', role: 'extend', title: `Extend ${p.vg}/${p.snapshot}`, argv: lvextendArgv({ vg: p.vg, lv: p.snapshot, addBytes: p.addBytes }) }],
       postChecks: [{ title: `${p.vg}/${p.snapshot} is at least ${fmtMiB(newSize - MiB)}`, check: { type: 'lv-size-at-least', vg: p.vg, lv: p.snapshot, bytes: newSize - MiB } }],
       destructive: false,
     },
   };
 }
 
-export function planRemoveSnapshot(ctx: PlanContext, p: z.infer<typeof removeSnapshotParams>): PlanResult {
+export function planRemoveSnapshot(ctx: PlanContext, p: RemoveSnapshotParams): PlanResult {
   const { inv } = ctx;
   const snap = findLv(inv, p.vg, p.snapshot);
   const preflight: Check[] = [
@@ -222,18 +225,19 @@ export function planRemoveSnapshot(ctx: PlanContext, p: z.infer<typeof removeSna
       ],
       lockKey: `${inv.host}:${p.vg}`,
       preflight,
-      steps: [{ kind: 'run', title: `Remove ${p.vg}/${p.snapshot}`, argv: ['lvremove', '-y', `${p.vg}/${p.snapshot}`] }],
+      steps: [{ kind: 'run', role: 'remove', title: `Remove ${p.vg}/${p.snapshot}`, argv: lvremoveArgv({ vg: p.vg, lv: p.snapshot }) }],
       postChecks: [{ title: `lvs -a no longer lists ${p.vg}/${p.snapshot}`, check: { type: 'lv-absent', vg: p.vg, lv: p.snapshot } }],
       destructive: true,
     },
   };
 }
 
-export function planExportSnapshot(ctx: PlanContext, p: z.infer<typeof exportSnapshotParams>): PlanResult {
+export function planExportSnapshot(ctx: PlanContext, p: ExportSnapshotParams): PlanResult {
   const { inv } = ctx;
   const snap = findLv(inv, p.vg, p.snapshot);
-  const target = path.posix.join(ctx.exportDir, p.file);
-  const inside = path.posix.dirname(target) === path.posix.normalize(ctx.exportDir);
+  const exportDir = path.posix.normalize(ctx.exportDir).replace(/(.)\/$/, '$1');
+  const target = path.posix.join(exportDir, p.file);
+  const inside = path.posix.dirname(target) === exportDir;
   // What qemu-img reads: a snapshot's device is as large as its origin (the LV's own size is its COW area).
   const size = findLv(inv, p.vg, snap?.origin ?? '')?.sizeBytes ?? snap?.sizeBytes ?? 0;
   const preflight: Check[] = [
@@ -245,22 +249,30 @@ export function planExportSnapshot(ctx: PlanContext, p: z.infer<typeof exportSna
   ];
   const b = blockedBy(preflight);
   if (b) return b;
-  const dev = `/dev/${p.vg}/${p.snapshot}`;
+  const dev = lvDevicePath(p.vg, p.snapshot);
   const steps: Step[] = [
-    { kind: 'run', title: `Create the export directory ${ctx.exportDir}`, argv: ['mkdir', '-p', ctx.exportDir] },
-    { kind: 'run', title: `Check that ${target} does not exist yet`, argv: ['test', '!', '-e', target], failMessage: `${target} already exists; choose another file name` },
+    { kind: 'run', role: 'mkdir', title: `Create the export directory ${exportDir}`, argv: mkdirArgv(exportDir) },
+    {
+      kind: 'run',
+      role: 'check',
+      title: `Check that ${target} does not exist yet (not even as a symbolic link)`,
+      argv: absentCheckArgv(target),
+      failMessage: `${target} already exists (or is a symbolic link); choose another file name`,
+    },
   ];
   let activatedAt = -1;
   if (snap && !snap.active) {
     activatedAt = steps.length;
-    steps.push({ kind: 'run', title: `Activate ${p.vg}/${p.snapshot} for the export`, argv: ['lvchange', '-ay', ...(snap.skipActivation ? ['-K'] : []), `${p.vg}/${p.snapshot}`] });
+    steps.push({ kind: 'run', role: 'activate', title: `Activate ${p.vg}/${p.snapshot} for the export`, argv: lvchangeActivateArgv({ vg: p.vg, lv: p.snapshot, ignoreSkip: snap.skipActivation }) });
   }
+  const image = { vg: p.vg, lv: p.snapshot, file: target };
   steps.push(
-    { kind: 'run', title: `Convert ${dev} to qcow2`, argv: ['qemu-img', 'convert', '-p', '-f', 'raw', '-O', 'qcow2', ...(p.compress ? ['-c'] : []), dev, target], progress: 'qemu-img', timeoutMs: 6 * 3600_000 },
-    { kind: 'run', title: 'Verify the export against the snapshot', argv: ['qemu-img', 'compare', '-f', 'raw', '-F', 'qcow2', dev, target], timeoutMs: 6 * 3600_000, failMessage: 'the exported image differs from the snapshot' },
+    // umask 077: the image holds a whole guest disk, so it is created readable by its owner only (0600).
+    { kind: 'run', role: 'export', title: `Convert ${dev} to qcow2 (file mode 0600)`, argv: qemuImgExportArgv({ ...image, compress: p.compress }), timeoutMs: 6 * 3600_000 },
+    { kind: 'run', role: 'verify', title: 'Verify the export against the snapshot', argv: qemuImgCompareArgv(image), timeoutMs: 6 * 3600_000, failMessage: 'the exported image differs from the snapshot' },
   );
   if (activatedAt >= 0) {
-    steps.push({ kind: 'run', title: `Deactivate ${p.vg}/${p.snapshot} again`, argv: ['lvchange', '-an', `${p.vg}/${p.snapshot}`], cleanup: { after: activatedAt } });
+    steps.push({ kind: 'run', role: 'deactivate', title: `Deactivate ${p.vg}/${p.snapshot} again`, argv: lvchangeDeactivateArgv({ vg: p.vg, lv: p.snapshot }), cleanup: { after: activatedAt } });
   }
   return {
     ok: true,
@@ -269,7 +281,7 @@ export function planExportSnapshot(ctx: PlanContext, p: z.infer<typeof exportSna
       host: inv.host,
       params: p,
       summary: `Export ${p.vg}/${p.snapshot} to ${target} (qcow2${p.compress ? ', compressed' : ''})`,
-      consequences: [`Reads the whole snapshot (${fmtMiB(size)}, the size of its origin) and writes ${target} on host ${inv.host}.`],
+      consequences: [`Reads the whole snapshot (${fmtMiB(size)}, the size of its origin) and writes ${target} on host ${inv.host}, readable by its owner only (mode 0600).`],
       lockKey: `${inv.host}:${p.vg}`,
       preflight,
       steps,

@@ -1,11 +1,12 @@
 import type { Inventory } from '@/lib/inventory/types';
+import { findLvIn } from '@/lib/lvm/model';
 import type { PostCheck } from './types';
 
 const MiB = 1024 * 1024;
 
 /** Decide a post-check on a fresh inventory of the host. */
 export function evaluatePostCheck(inv: Inventory, c: PostCheck): { ok: boolean; detail?: string } {
-  const find = (vg: string, lv: string) => inv.lvs.find((l) => l.vg === vg && l.name === lv);
+  const find = (vg: string, lv: string) => findLvIn(inv.lvs, vg, lv);
   switch (c.type) {
     case 'lv-present': {
       const lv = find(c.vg, c.lv);
@@ -34,7 +35,8 @@ export function evaluatePostCheck(inv: Inventory, c: PostCheck): { ok: boolean; 
       return lv.merging ? { ok: true, detail: `attr ${lv.attr}: merge pending` } : { ok: false, detail: `attr ${lv.attr}: not merging` };
     }
     case 'domain-state': {
-      const d = inv.domains.find((x) => x.name === c.domain);
+      // By UUID (the guest the plan acted on, even if renamed since); jobs stored before UUIDs: by name.
+      const d = c.uuid ? inv.domains.find((x) => x.uuid === c.uuid) : inv.domains.find((x) => x.name === c.domain);
       if (!d) return { ok: false, detail: `virsh does not list ${c.domain}` };
       return { ok: c.states.includes(d.state), detail: d.state };
     }

@@ -1,17 +1,10 @@
-import { z } from 'zod';
-import {
-  createSnapshotParams,
-  exportSnapshotParams,
-  extendSnapshotParams,
-  planCreateSnapshot,
-  planExportSnapshot,
-  planExtendSnapshot,
-  planRemoveSnapshot,
-  removeSnapshotParams,
-  type PlanContext,
-} from './plans';
-import { completeMergeParams, mergeSnapshotParams, planCompleteMerge, planMergeSnapshot } from './merge';
+import type { z } from 'zod';
+import { planExportSnapshot, planExtendSnapshot, planCreateSnapshot, planRemoveSnapshot, type PlanContext } from './plans';
+import { planCompleteMerge, planMergeSnapshot } from './merge';
+import { formatZodError, OPERATION_SCHEMAS } from './schemas';
 import type { OperationName, PlanResult } from './types';
+
+export { formatZodError, operationRequest } from './schemas';
 
 interface OperationDef {
   schema: z.ZodType;
@@ -19,25 +12,13 @@ interface OperationDef {
 }
 
 export const OPERATIONS: Partial<Record<OperationName, OperationDef>> = {
-  'create-snapshot': { schema: createSnapshotParams, plan: planCreateSnapshot },
-  'extend-snapshot': { schema: extendSnapshotParams, plan: planExtendSnapshot },
-  'remove-snapshot': { schema: removeSnapshotParams, plan: planRemoveSnapshot },
-  'export-snapshot': { schema: exportSnapshotParams, plan: planExportSnapshot },
-  'merge-snapshot': { schema: mergeSnapshotParams, plan: planMergeSnapshot },
-  'complete-merge': { schema: completeMergeParams, plan: planCompleteMerge },
+  'create-snapshot': { schema: OPERATION_SCHEMAS['create-snapshot'], plan: planCreateSnapshot },
+  'extend-snapshot': { schema: OPERATION_SCHEMAS['extend-snapshot'], plan: planExtendSnapshot },
+  'remove-snapshot': { schema: OPERATION_SCHEMAS['remove-snapshot'], plan: planRemoveSnapshot },
+  'export-snapshot': { schema: OPERATION_SCHEMAS['export-snapshot'], plan: planExportSnapshot },
+  'merge-snapshot': { schema: OPERATION_SCHEMAS['merge-snapshot'], plan: planMergeSnapshot },
+  'complete-merge': { schema: OPERATION_SCHEMAS['complete-merge'], plan: planCompleteMerge },
 };
-
-export const operationRequest = z
-  .object({
-    operation: z.string(),
-    params: z.record(z.string(), z.unknown()).default({}),
-    dryRun: z.boolean().default(false),
-  })
-  .strict();
-
-export function formatZodError(e: z.ZodError): string {
-  return e.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
-}
 
 /** Validate an operation's parameters: the result carries LVM's own naming rules as messages. */
 export function parseOperation(

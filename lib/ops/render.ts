@@ -1,5 +1,6 @@
 import { shellJoin } from '@/lib/host/quote';
 import type { Plan, Step } from './types';
+import { domainStateArgv, mergeDriveArgv } from './wait-commands';
 
 /** A step as the command a user would type in a shell on the host. */
 export function stepCommand(step: Step): string {
@@ -7,12 +8,12 @@ export function stepCommand(step: Step): string {
   const w = step.wait;
   switch (w.type) {
     case 'domain-state': {
-      const wait = `# wait until virsh domstate ${shellJoin([w.domain])} is ${w.states.join(' or ')} (at most ${Math.round(step.timeoutMs / 1000)} s)`;
+      const wait = `# wait until ${shellJoin(domainStateArgv(w))} says ${w.states.join(' or ')} (at most ${Math.round(step.timeoutMs / 1000)} s)`;
       return step.onTimeout ? `${wait}\n# then, if it is still running (you agreed to a forced power-off):\n${shellJoin(step.onTimeout.argv)}` : wait;
     }
     case 'merge-finished': {
       const wait = `# wait until lvs -a no longer lists ${w.vg}/${w.snapshot} (merge finished; at most ${Math.round(step.timeoutMs / 1000)} s)`;
-      return w.drive ? `${wait}\n# while it is still listed:\n${shellJoin(['lvchange', '--refresh', `${w.vg}/${w.origin}`])}` : wait;
+      return w.drive ? `${wait}\n# while it is still listed:\n${shellJoin(mergeDriveArgv(w))}` : wait;
     }
   }
 }

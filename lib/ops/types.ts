@@ -19,9 +19,45 @@ export interface Check {
   blocking: boolean;
 }
 
+/**
+ * What a run step does, so the executor and the recovery after a restart decide by meaning, never by argv[0].
+ * Jobs stored before steps had a role get one on load (roleOfArgv in roles.ts).
+ */
+export type StepRole =
+  | 'freeze'
+  | 'thaw'
+  | 'suspend'
+  | 'resume'
+  | 'snapshot'
+  | 'extend'
+  | 'remove'
+  | 'merge'
+  | 'activate'
+  | 'deactivate'
+  | 'refresh'
+  | 'export'
+  | 'verify'
+  | 'shutdown'
+  | 'destroy'
+  | 'start'
+  | 'mkdir'
+  | 'check'
+  | 'other';
+
+/** A guest as an operation acts on it: by UUID, on the host's libvirt connection; the name is for people. */
+export interface GuestTarget {
+  uuid: string;
+  name: string;
+  /** libvirt connection URI (`virsh --connect`). */
+  uri: string;
+}
+
 export type WaitSpec =
-  /** Poll `virsh domstate` until the domain is in one of the states. */
-  | { type: 'domain-state'; domain: string; states: string[] }
+  /**
+   * Poll `virsh domstate` until the domain is in one of the states. `guest` is the domain by UUID and URI; jobs
+   * stored before it existed have only `domain` (the name), which is still honoured when it is unambiguous.
+   */
+  | { type: 'domain-state'; domain: string; guest?: GuestTarget; states: string[] }
   /**
    * Poll `lvs -a` until the snapshot is gone (a merge finished); progress is its data_percent falling to 0.
    * With `drive`, while the snapshot lingers and its origin is closed, `lvchange --refresh VG/ORIGIN` starts a
@@ -33,10 +69,11 @@ export type Step =
   | {
       kind: 'run';
       title: string;
+      /** What the step does; the executor and the recovery decide by it. Progress: 'export' and 'merge'. */
+      role: StepRole;
+      /** Always from a builder (lib/lvm/commands.ts, lib/libvirt/commands.ts, ./host-commands.ts). */
       argv: string[];
       timeoutMs?: number;
-      /** Parse progress from the command's output. */
-      progress?: 'qemu-img';
       /** Runs even when an earlier step failed (thaw, resume), but only if step `after` succeeded. */
       cleanup?: { after: number };
       /** Exit codes that count as success besides 0. */
@@ -52,7 +89,7 @@ export type Step =
       pollMs?: number;
       cleanup?: { after: number };
       /** Run when the wait times out (a forced power-off the user agreed to), then wait as long again. */
-      onTimeout?: { title: string; argv: string[] };
+      onTimeout?: { title: string; role: StepRole; argv: string[] };
     };
 
 export type PostCheck =
@@ -61,7 +98,8 @@ export type PostCheck =
   | { type: 'lv-size-at-least'; vg: string; lv: string; bytes: number }
   | { type: 'lv-not-merging'; vg: string; lv: string }
   | { type: 'lv-merging'; vg: string; lv: string }
-  | { type: 'domain-state'; domain: string; states: string[] }
+  /** `domain` is the name (for messages); `uuid`, when given, is what is looked up (older jobs have only the name). */
+  | { type: 'domain-state'; domain: string; uuid?: string; states: string[] }
   | { type: 'file-present'; path: string };
 
 export interface Plan {

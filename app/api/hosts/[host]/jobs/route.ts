@@ -1,6 +1,6 @@
 import { withApi } from '@/lib/auth/guard';
 import { runOperation } from '@/lib/ops/jobs';
-import { formatZodError, operationRequest } from '@/lib/ops/registry';
+import { formatZodError, operationRequest } from '@/lib/ops/schemas';
 
 export const dynamic = 'force-dynamic';
 
