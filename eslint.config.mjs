@@ -18,5 +18,29 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
+  // Layers one way: lib -> components -> app (docs/architecture.md). Server actions live beside their feature
+  // (components/<feature>/actions.ts) or in lib/, so nothing below app/ needs to reach up into it.
+  {
+    files: ['lib/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: ['@/components', '@/components/*', '@/app', '@/app/*'], message: 'lib/ never imports components/ or app/: move the shared logic into lib/.' },
+          { regex: '^(\\.\\./)+(components|app)(/|$)', message: 'lib/ never imports components/ or app/: move the shared logic into lib/.' },
+        ],
+      }],
+    },
+  },
+  {
+    files: ['components/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: ['@/app', '@/app/*'], message: 'components/ never import app/: put actions beside the feature (components/<feature>/actions.ts) or in lib/.' },
+          { regex: '^(\\.\\./)+app(/|$)', message: 'components/ never import app/: put actions beside the feature (components/<feature>/actions.ts) or in lib/.' },
+        ],
+      }],
+    },
+  },
   { files: ['**/*.js', '**/*.mjs'], extends: [tseslint.configs.disableTypeChecked], languageOptions: { globals: { process: 'readonly', module: 'writable', require: 'readonly', console: 'readonly', URL: 'readonly' } } },
 );
