@@ -32,6 +32,10 @@ const FILL: Record<ReturnType<typeof fillTone>, string> = {
   red: 'bg-red-600',
 };
 
+/** Blue and striped: a merge in progress, unlike any fill tone. */
+const MERGING_FILL =
+  'bg-sky-500 bg-[length:8px_8px] bg-[linear-gradient(135deg,rgba(255,255,255,.35)_25%,transparent_25%,transparent_50%,rgba(255,255,255,.35)_50%,rgba(255,255,255,.35)_75%,transparent_75%)]';
+
 const TEXT: Record<ReturnType<typeof fillTone>, string> = {
   green: 'text-slate-700',
   amber: 'text-amber-800',
@@ -81,31 +85,9 @@ export function CowBar({ vg, snapshot, percent, invalid = false, merging = false
     );
   }
 
-  if (merging) {
-    const left = `merging, ${formatPercent(percent, 1)} left`;
-    return (
-      <div className={`flex items-center gap-2 ${className}`}>
-        <div
-          role="progressbar"
-          aria-label={label}
-          aria-valuemin={0}
-          aria-valuemax={100}
-          aria-valuenow={percent}
-          aria-valuetext={left}
-          className={`h-2 ${width} shrink-0 overflow-hidden rounded-full bg-sky-100`}
-        >
-          <div
-            className="h-full rounded-full bg-sky-500 bg-[length:8px_8px] bg-[linear-gradient(135deg,rgba(255,255,255,.35)_25%,transparent_25%,transparent_50%,rgba(255,255,255,.35)_50%,rgba(255,255,255,.35)_75%,transparent_75%)]"
-            style={{ width: `${Math.min(100, Math.max(0, percent))}%` }}
-          />
-        </div>
-        <span className="whitespace-nowrap text-xs font-medium tabular-nums text-sky-800">{left}</span>
-      </div>
-    );
-  }
-
   const tone = fillTone(percent);
-  const shown = Math.min(100, Math.max(0, percent));
+  // A merging snapshot's data_percent is what is left to merge back, not a fill: its own colour, never red.
+  const left = `merging, ${formatPercent(percent, 1)} left`;
   return (
     <div className={`flex items-center gap-2 ${className}`}>
       <div
@@ -114,13 +96,21 @@ export function CowBar({ vg, snapshot, percent, invalid = false, merging = false
         aria-valuemin={0}
         aria-valuemax={100}
         aria-valuenow={percent}
-        className={`h-2 ${width} shrink-0 overflow-hidden rounded-full bg-slate-200`}
+        aria-valuetext={merging ? left : undefined}
+        className={`h-2 ${width} shrink-0 overflow-hidden rounded-full ${merging ? 'bg-sky-100' : 'bg-slate-200'}`}
       >
-        <div className={`h-full rounded-full ${FILL[tone]}`} style={{ width: `${shown}%` }} />
+        <div
+          className={`h-full rounded-full ${merging ? MERGING_FILL : FILL[tone]}`}
+          style={{ width: `${Math.min(100, Math.max(0, percent))}%` }}
+        />
       </div>
-      <span className={`w-14 whitespace-nowrap text-right text-xs font-medium tabular-nums ${TEXT[tone]}`}>
-        {formatPercent(percent)}
-      </span>
+      {merging ? (
+        <span className="whitespace-nowrap text-xs font-medium tabular-nums text-sky-800">{left}</span>
+      ) : (
+        <span className={`w-14 whitespace-nowrap text-right text-xs font-medium tabular-nums ${TEXT[tone]}`}>
+          {formatPercent(percent)}
+        </span>
+      )}
     </div>
   );
 }
