@@ -3,6 +3,11 @@ import tseslint from 'typescript-eslint';
 import nextPlugin from '@next/eslint-plugin-next';
 import reactHooks from 'eslint-plugin-react-hooks';
 
+const LIB_LAYER = [
+  { group: ['@/components', '@/components/*', '@/app', '@/app/*'], message: 'lib/ never imports components/ or app/: move the shared logic into lib/.' },
+  { regex: '^(\\.\\./)+(components|app)(/|$)', message: 'lib/ never imports components/ or app/: move the shared logic into lib/.' },
+];
+
 export default tseslint.config(
   { ignores: ['.next/**', '.next-*/**', 'screenshots/**', 'lab/**', 'node_modules/**', '.lab/**', 'next-env.d.ts', 'test-results/**', 'playwright-report/**'] },
   js.configs.recommended,
@@ -22,11 +27,17 @@ export default tseslint.config(
   // (components/<feature>/actions.ts) or in lib/, so nothing below app/ needs to reach up into it.
   {
     files: ['lib/**/*.{ts,tsx}'],
+    rules: { 'no-restricted-imports': ['error', { patterns: LIB_LAYER }] },
+  },
+  // The one alert evaluator and what it uses run in the browser too (the inventory pages): nothing server-side.
+  {
+    files: ['lib/alerts/rules.ts', 'lib/alerts/trend.ts', 'lib/alerts/types.ts', 'lib/format.ts', 'lib/hrefs.ts', 'lib/lvm/model.ts'],
+    ignores: ['**/*.test.ts'],
     rules: {
       'no-restricted-imports': ['error', {
         patterns: [
-          { group: ['@/components', '@/components/*', '@/app', '@/app/*'], message: 'lib/ never imports components/ or app/: move the shared logic into lib/.' },
-          { regex: '^(\\.\\./)+(components|app)(/|$)', message: 'lib/ never imports components/ or app/: move the shared logic into lib/.' },
+          ...LIB_LAYER,
+          { group: ['server-only', 'node:*', '@/lib/store/*', '@/lib/host', '@/lib/host/*', '@/lib/ops/*', '@/lib/alerts/store', '@/lib/alerts/engine', '@/lib/alerts/processor'], message: 'browser-safe module: the pages import it (lib/alerts/rules.ts is the evaluator of page and server).' },
         ],
       }],
     },
