@@ -9,12 +9,12 @@ export const metadata: Metadata = { title: 'Overview' };
 
 export default async function OverviewPage() {
   await requirePageUser();
-  const { hosts, pollMs, state, thresholds } = await prefetchInventory();
+  const { hosts, pollMs, state, rules } = await prefetchInventory();
   return (
     <>
       <PageHeader title="Overview" description="Every host's volume groups and snapshots, refreshed live." />
       <HydrationBoundary state={state}>
-        <Overview hosts={hosts} pollMs={pollMs} thresholds={thresholds} />
+        <Overview hosts={hosts} pollMs={pollMs} rules={rules} />
       </HydrationBoundary>
     </>
   );

@@ -5,18 +5,28 @@
 
 const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'] as const;
 
-/** Binary units with one decimal: 512 B, 1.5 KiB, 256.0 MiB, 4.0 GiB. Negative numbers keep their sign. */
+export const MiB = 1024 * 1024;
+
+/** Bytes as MiB (the unit the wizards' size fields use). */
+export const toMiB = (bytes: number): number => bytes / MiB;
+
+/**
+ * Binary units, one decimal only when it is not zero: 512 B, 1.5 KiB, 256 MiB, 3.6 GiB, 4 GiB. Negative numbers
+ * keep their sign. The one rendering of sizes for pages, wizards and alerts.
+ */
 export function formatBytes(bytes: number): string {
   if (!Number.isFinite(bytes)) return '—';
   const sign = bytes < 0 ? '-' : '';
   let v = Math.abs(bytes);
   let i = 0;
-  // Step up while the value would print as 1024.0 or more in the current unit.
+  // Step up while the value would print as 1024 or more in the current unit.
   while (v >= 1023.95 && i < UNITS.length - 1) {
     v /= 1024;
     i++;
   }
-  return i === 0 ? `${sign}${Math.round(v)} B` : `${sign}${v.toFixed(1)} ${UNITS[i]}`;
+  if (i === 0) return `${sign}${Math.round(v)} B`;
+  const r = v.toFixed(1);
+  return `${sign}${r.endsWith('.0') ? r.slice(0, -2) : r} ${UNITS[i]}`;
 }
 
 /** A percentage as lvm2 prints it (two decimals) or with fewer: formatPercent(18.85) = "18.85%". */
@@ -33,15 +43,17 @@ export function formatRate(perHour: number | null | undefined): string {
 }
 
 /**
- * A duration in words, two units at most: "45 s", "12 min", "3 h 20 min", "2 d 4 h". Seconds appear only
- * below one minute; below one second: "0 s".
+ * A duration in words, two units at most: "0.4 s", "45 s", "3 min 5 s", "3 h 20 min", "1 d 6 h". The one
+ * rendering of durations (jobs, ages, time to full): 30 h is "1 d 6 h" everywhere.
  */
-export function formatDuration(ms: number): string {
-  if (!Number.isFinite(ms)) return '—';
-  const totalS = Math.max(0, Math.floor(ms / 1000));
+export function formatDuration(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return '—';
+  if (ms < 1000) return `${(Math.max(0, ms) / 1000).toFixed(1).replace(/\.0$/, '')} s`;
+  const totalS = Math.floor(ms / 1000);
   if (totalS < 60) return `${totalS} s`;
   const totalMin = Math.floor(totalS / 60);
-  if (totalMin < 60) return `${totalMin} min`;
+  const s = totalS % 60;
+  if (totalMin < 60) return s ? `${totalMin} min ${s} s` : `${totalMin} min`;
   const totalH = Math.floor(totalMin / 60);
   const min = totalMin % 60;
   if (totalH < 24) return min ? `${totalH} h ${min} min` : `${totalH} h`;
@@ -50,10 +62,22 @@ export function formatDuration(ms: number): string {
   return h ? `${d} d ${h} h` : `${d} d`;
 }
 
-/** Hours (as the trend API gives them) as a duration: formatHours(3.34) = "3 h 20 min". */
+/**
+ * Hours (as the trend API gives them) as a duration, to the minute (an estimate has no seconds) except below
+ * one minute: formatHours(3.34) = "3 h 20 min", formatHours(30) = "1 d 6 h".
+ */
 export function formatHours(hours: number | null | undefined): string {
   if (hours === null || hours === undefined || !Number.isFinite(hours)) return '—';
-  return formatDuration(hours * 3_600_000);
+  const ms = hours * 3_600_000;
+  return formatDuration(ms < 60_000 ? ms : Math.round(ms / 60_000) * 60_000);
+}
+
+/** The time between two ISO 8601 timestamps in ms, or null when one is missing or not a date. */
+export function durationBetween(start: string | null | undefined, end: string | null | undefined): number | null {
+  if (!start || !end) return null;
+  const a = Date.parse(start);
+  const b = Date.parse(end);
+  return Number.isNaN(a) || Number.isNaN(b) ? null : b - a;
 }
 
 /** How long ago `then` was, one unit: "just now", "12 s ago", "5 min ago", "3 h ago", "2 d ago". */
@@ -78,7 +102,8 @@ export function formatAge(then: string | number | Date | null | undefined, now: 
   if (then === null || then === undefined) return '—';
   const t = toMs(then);
   if (t === null) return '—';
-  return now - t < 60_000 ? '< 1 min' : formatDuration(now - t);
+  // Whole minutes: an age shown in a table should not change every second.
+  return now - t < 60_000 ? '< 1 min' : formatDuration(Math.floor((now - t) / 60_000) * 60_000);
 }
 
 /**
@@ -113,6 +138,21 @@ export function formatDateTime(then: string | number | Date, timeZone?: string):
   }).formatToParts(t);
   const get = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
   return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}:${get('second')}`;
+}
+
+/**
+ * Date and time in UTC with the zone said: "2026-11-27 14:03:22 UTC". The one rendering of a stored timestamp
+ * (jobs, audit, alerts, deliveries): server and browser print the same, and it matches the hosts' logs.
+ */
+export function formatUtc(then: string | number | Date | null | undefined): string {
+  if (then === null || then === undefined || then === '') return '—';
+  return toMs(then) === null ? '—' : `${formatDateTime(then, 'UTC')} UTC`;
+}
+
+/** `YYYYMMDD` in UTC (the server's default snapshot names use UTC too). */
+export function utcDateStamp(d: Date): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getUTCFullYear()}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}`;
 }
 
 function toMs(then: string | number | Date): number | null {

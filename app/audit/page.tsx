@@ -3,7 +3,7 @@ import Link from 'next/link';
 import { z } from 'zod';
 import { AuditFilters } from '@/components/audit/audit-filters';
 import { AuditTable } from '@/components/audit/audit-table';
-import { OPERATIONS, operationLabel } from '@/components/jobs/format';
+import { OPERATIONS, operationLabel } from '@/components/jobs/labels';
 import { requirePageUser } from '@/lib/auth/guard';
 import { config } from '@/lib/config/hosts';
 import { db } from '@/lib/store/db';

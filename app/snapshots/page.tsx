@@ -10,7 +10,7 @@ export const metadata: Metadata = { title: 'Snapshots' };
 
 export default async function SnapshotsPage() {
   await requirePageUser();
-  const { hosts, pollMs, state, thresholds } = await prefetchInventory();
+  const { hosts, pollMs, state, rules } = await prefetchInventory();
   return (
     <>
       <PageHeader
@@ -19,7 +19,7 @@ export default async function SnapshotsPage() {
         actions={<NewSnapshotButton hosts={hosts} />}
       />
       <HydrationBoundary state={state}>
-        <SnapshotsView hosts={hosts} pollMs={pollMs} thresholds={thresholds} />
+        <SnapshotsView hosts={hosts} pollMs={pollMs} rules={rules} />
       </HydrationBoundary>
     </>
   );

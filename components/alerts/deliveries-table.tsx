@@ -1,7 +1,7 @@
 import { Badge } from '@/components/ui/badge';
 import { TableFrame, tdClass, thClass } from '@/components/ui/table';
 import type { Delivery } from '@/lib/alerts/types';
-import { utc } from './format';
+import { formatUtc } from '@/lib/format';
 
 /** Every webhook attempt, newest first. */
 export function DeliveriesTable({ deliveries, admin }: { deliveries: Delivery[]; admin: boolean }) {
@@ -21,7 +21,7 @@ export function DeliveriesTable({ deliveries, admin }: { deliveries: Delivery[];
       <tbody className="divide-y divide-slate-100">
         {deliveries.map((d) => (
           <tr key={d.id}>
-            <td className={`${tdClass} whitespace-nowrap text-xs tabular-nums`}>{utc(d.at)}</td>
+            <td className={`${tdClass} whitespace-nowrap text-xs tabular-nums`}>{formatUtc(d.at)}</td>
             <td className={tdClass}>{d.event}</td>
             <td className={`${tdClass} max-w-xs truncate font-mono text-xs`} title={d.alertKey}>
               {d.alertId ? `#${d.alertId} ` : ''}

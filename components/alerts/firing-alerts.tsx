@@ -5,7 +5,8 @@ import { EmptyState } from '@/components/ui/empty-state';
 import { TableFrame, tdClass, thClass } from '@/components/ui/table';
 import { TimeAgo } from '@/components/ui/time';
 import { RULE_INFO, type Alert } from '@/lib/alerts/types';
-import { figuresText, utc } from './format';
+import { formatUtc } from '@/lib/format';
+import { figuresText } from './figures';
 import { SeverityBadge } from './severity-badge';
 
 /** Alerts firing now, most severe first, each with the wizard that helps. */
@@ -40,7 +41,7 @@ export function FiringAlerts({ alerts, canOperate }: { alerts: Alert[]; canOpera
             <td className={`${tdClass} whitespace-nowrap`}>{a.host}</td>
             <td className={`${tdClass} text-xs tabular-nums`}>{figuresText(a.figures) || '—'}</td>
             <td className={`${tdClass} whitespace-nowrap text-xs`}>
-              <div className="tabular-nums">{utc(a.startedAt)}</div>
+              <div className="tabular-nums">{formatUtc(a.startedAt)}</div>
               <TimeAgo at={a.startedAt} className="text-slate-500" />
             </td>
             <td className={`${tdClass} text-right`}>
@@ -87,8 +88,8 @@ export function RecentAlerts({ alerts }: { alerts: Alert[] }) {
               <div className="text-xs text-slate-500">{RULE_INFO[a.rule].title}</div>
             </td>
             <td className={`${tdClass} whitespace-nowrap`}>{a.host}</td>
-            <td className={`${tdClass} whitespace-nowrap text-xs tabular-nums`}>{utc(a.startedAt)}</td>
-            <td className={`${tdClass} whitespace-nowrap text-xs tabular-nums`}>{utc(a.endedAt)}</td>
+            <td className={`${tdClass} whitespace-nowrap text-xs tabular-nums`}>{formatUtc(a.startedAt)}</td>
+            <td className={`${tdClass} whitespace-nowrap text-xs tabular-nums`}>{formatUtc(a.endedAt)}</td>
           </tr>
         ))}
       </tbody>

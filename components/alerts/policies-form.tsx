@@ -8,7 +8,7 @@ import { formatBytes } from '@/lib/format';
 import type { AutoextendPolicies, AutoextendSettings } from '@/lib/alerts/types';
 import { alertsKey, sendJson } from './api';
 import { FormStatus, NO_OUTCOME, type Outcome } from './form-status';
-import { MiB } from './format';
+import { MiB } from '@/lib/format';
 
 const small =
   'block rounded-md border border-slate-300 bg-white px-2 py-1 text-sm text-slate-900 shadow-sm ' +

@@ -1,7 +1,8 @@
 import Link from 'next/link';
 import { shellJoin } from '@/lib/host/quote';
 import type { AuditRow } from '@/lib/store/jobs';
-import { formatDuration, formatTime, operationLabel } from '@/components/jobs/format';
+import { formatDuration, formatUtc } from '@/lib/format';
+import { operationLabel } from '@/components/jobs/labels';
 
 const th = 'px-3 py-2 text-left text-xs font-semibold uppercase tracking-wide text-slate-500';
 const cell = 'px-3 py-2 align-top text-sm';
@@ -30,7 +31,7 @@ export function AuditTable({ entries }: { entries: AuditRow[] }) {
             const failed = e.exitCode !== 0;
             return (
               <tr key={e.id} className={failed ? 'bg-red-50/40' : undefined}>
-                <td className={`${td} whitespace-nowrap tabular-nums`}>{formatTime(e.at)}</td>
+                <td className={`${td} whitespace-nowrap tabular-nums`}>{formatUtc(e.at)}</td>
                 <td className={td}>{e.host}</td>
                 <td className={td}>{e.username}</td>
                 <td className={`${td} whitespace-nowrap`}>{operationLabel(e.operation)}</td>

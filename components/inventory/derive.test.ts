@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { HostInventoryResponse } from '@/lib/inventory/client';
 import type { InventoryLv } from '@/lib/inventory/types';
-import { alertThresholds } from '@/lib/alerts/types';
-import { canSnapshot, fillSortValue, guestsByLv, hostAlerts, hoursToFull, hrefs, snapshotRows } from './derive';
+import { withDefaults } from '@/lib/alerts/rules';
+import type { AlertRule } from '@/lib/alerts/types';
+import { fillSortValue, guestsByLv, hostAlerts, hoursToFull, snapshotRows } from './derive';
 
 // LVs shaped like the lab's (lib/lvm/fixtures: web_snap at 18.85 %, the merge-deferred and invalid cases).
 function lv(over: Partial<InventoryLv>): InventoryLv {
@@ -26,6 +27,7 @@ function lv(over: Partial<InventoryLv>): InventoryLv {
     uuid: `uuid-${over.name ?? 'web'}`,
     hidden: false,
     dataPercent: null,
+    metadataPercent: null,
     ...over,
   };
 }
@@ -52,16 +54,6 @@ function inventory(lvs: InventoryLv[], over: Partial<HostInventoryResponse> = {}
 }
 
 const lab = { id: 'lab', name: 'Cowherd lab' };
-
-describe('links', () => {
-  it('builds the wizard URLs with encoded parameters', () => {
-    expect(hrefs.createSnapshot('lab', 'vg0', 'web')).toBe('/hosts/lab/create-snapshot?vg=vg0&origin=web');
-    expect(hrefs.createSnapshot('lab')).toBe('/hosts/lab/create-snapshot');
-    expect(hrefs.extend('lab', 'vg0', 'a+b')).toBe('/hosts/lab/extend?vg=vg0&snapshot=a%2Bb');
-    expect(hrefs.merge('lab', 'vg0', 's')).toBe('/hosts/lab/merge?vg=vg0&snapshot=s');
-    expect(hrefs.vg('lab', 'vg.0+x')).toBe('/vgs/lab/vg.0%2Bx');
-  });
-});
 
 describe('snapshot rows', () => {
   it('relates snapshots to the guests using their origin and to their pool', () => {
@@ -93,19 +85,13 @@ describe('snapshot rows', () => {
   });
 
   it('only gives a time to full for a valid, active, filling snapshot', () => {
-    const trend = { ratePerHour: 5, hoursToFull: 3.5, samples: [] };
+    const trend = { ratePerHour: 5, hoursToFull: 3.5, samples: [], reliable: true };
     expect(hoursToFull({ lv: snap('s'), trend })).toBe(3.5);
+    // The engine's rule: not from a trend that is not reliable yet (too few samples, too short a window).
+    expect(hoursToFull({ lv: snap('s'), trend: { ...trend, reliable: false } })).toBeNull();
     expect(hoursToFull({ lv: snap('s', { invalid: true }), trend })).toBeNull();
     expect(hoursToFull({ lv: snap('s', { cowPercent: null }), trend })).toBeNull();
     expect(hoursToFull({ lv: snap('s'), trend: { ...trend, hoursToFull: null } })).toBeNull();
-  });
-
-  it('does not offer a snapshot of a merging origin, a pool or an internal LV', () => {
-    expect(canSnapshot(lv({ kind: 'origin' }))).toBe(true);
-    expect(canSnapshot(lv({ kind: 'origin', merging: true }))).toBe(false);
-    expect(canSnapshot(lv({ kind: 'thin-pool' }))).toBe(false);
-    expect(canSnapshot(lv({ kind: 'hidden' }))).toBe(false);
-    expect(canSnapshot(lv({ kind: 'snapshot' }))).toBe(false);
   });
 });
 
@@ -125,7 +111,7 @@ describe('alerts', () => {
 
   it('follows the stored rules: other thresholds, and a rule turned off', () => {
     const inv = inventory([snap('a', { cowPercent: 72 }), snap('b', { cowPercent: 88 })]);
-    const t = alertThresholds([
+    const t: AlertRule[] = withDefaults([
       { id: 'fill-warning', enabled: true, severity: 'warning', threshold: 70 },
       { id: 'fill-critical', enabled: true, severity: 'critical', threshold: 85 },
     ]);
@@ -133,7 +119,7 @@ describe('alerts', () => {
       ['critical', 'vg0/b is 88.00% full'],
       ['warning', 'vg0/a is 72.00% full'],
     ]);
-    const warningOff = alertThresholds([{ id: 'fill-warning', enabled: false, severity: 'warning', threshold: 80 }]);
+    const warningOff = withDefaults([{ id: 'fill-warning', enabled: false, severity: 'warning', threshold: 80 }]);
     expect(hostAlerts(lab, { inventory: inv }, undefined, warningOff)).toEqual([]);
   });
 
@@ -141,32 +127,33 @@ describe('alerts', () => {
     const a = snap('a', { cowPercent: 95 });
     const b = snap('b', { cowPercent: 91 });
     const c = snap('c', { cowPercent: 99 });
-    const inv = inventory([a, b, c], { trends: { [b.uuid]: { ratePerHour: 30, hoursToFull: 0.3, samples: [] } } });
-    expect(hostAlerts(lab, { inventory: inv }).map((x) => x.message)).toEqual([
-      'vg0/b is 91.00% full, full in 18 min',
-      'vg0/c is 99.00% full',
-      'vg0/a is 95.00% full',
+    const inv = inventory([a, b, c], { trends: { [b.uuid]: { ratePerHour: 30, hoursToFull: 0.3, samples: [], reliable: true } } });
+    // Severities are the rules' (as on the webhook): b is a warning (91 % and full soon), a and c critical.
+    expect(hostAlerts(lab, { inventory: inv }).map((x) => [x.severity, x.message])).toEqual([
+      ['critical', 'vg0/c is 99.00% full'],
+      ['critical', 'vg0/a is 95.00% full'],
+      ['warning', 'vg0/b is 91.00% full, full in 18 min'],
     ]);
   });
 
   it('raises a snapshot that will be full sooner than the time-to-full rule (6 h by default)', () => {
     const s = snap('s', { cowPercent: 40 });
-    const inv = inventory([s], { trends: { [s.uuid]: { ratePerHour: 12, hoursToFull: 5, samples: [] } } });
+    const inv = inventory([s], { trends: { [s.uuid]: { ratePerHour: 12, hoursToFull: 5, samples: [], reliable: true } } });
     expect(hostAlerts(lab, { inventory: inv }).map((a) => a.message)).toEqual(['vg0/s will be full in 5 h']);
-    const later = inventory([s], { trends: { [s.uuid]: { ratePerHour: 10, hoursToFull: 6, samples: [] } } });
+    const later = inventory([s], { trends: { [s.uuid]: { ratePerHour: 10, hoursToFull: 6, samples: [], reliable: true } } });
     expect(hostAlerts(lab, { inventory: later })).toEqual([]);
-    const t = alertThresholds([{ id: 'time-to-full', enabled: true, severity: 'warning', threshold: 24 }]);
+    const t = withDefaults([{ id: 'time-to-full', enabled: true, severity: 'warning', threshold: 24 }]);
     expect(hostAlerts(lab, { inventory: later }, undefined, t).map((a) => a.message)).toEqual(['vg0/s will be full in 6 h']);
   });
 
   it('gives a merging snapshot no time to full: it empties', () => {
     const s = snap('s', { cowPercent: 40, merging: true });
-    expect(hoursToFull({ lv: s, trend: { ratePerHour: 12, hoursToFull: 5, samples: [] } })).toBeNull();
+    expect(hoursToFull({ lv: s, trend: { ratePerHour: 12, hoursToFull: 5, samples: [], reliable: true } })).toBeNull();
   });
 
   it('says both when a snapshot is full and filling fast', () => {
     const s = snap('s', { cowPercent: 85 });
-    const inv = inventory([s], { trends: { [s.uuid]: { ratePerHour: 15, hoursToFull: 1.5, samples: [] } } });
+    const inv = inventory([s], { trends: { [s.uuid]: { ratePerHour: 15, hoursToFull: 1.5, samples: [], reliable: true } } });
     expect(hostAlerts(lab, { inventory: inv }).map((a) => a.message)).toEqual(['vg0/s is 85.00% full, full in 1 h 30 min']);
   });
 
@@ -211,6 +198,24 @@ describe('alerts', () => {
     expect(never.map((a) => a.message)).toEqual(['Host Cowherd lab is not answering']);
     const api = hostAlerts(lab, { inventory: inventory([]) }, 'HTTP 502');
     expect(api.map((a) => a.message)).toEqual(['Cowherd could not refresh host Cowherd lab']);
+  });
+
+  it('raises what the server raises for the same inventory and rules (one evaluator)', () => {
+    const s = snap('s', { cowPercent: 60 });
+    const burst = inventory([s], { trends: { [s.uuid]: { ratePerHour: null, hoursToFull: null, samples: [], reliable: false } } });
+    // Right after a burst of writes: no "full in 9 s" on the page either.
+    expect(hostAlerts(lab, { inventory: burst })).toEqual([]);
+    const pool = lv({ vg: 'vg1', name: 'pool', kind: 'thin-pool', dataPercent: 81 });
+    const custom = withDefaults([{ id: 'pool-warning', enabled: true, severity: 'warning', threshold: 85 }]);
+    expect(hostAlerts(lab, { inventory: inventory([pool]) }, undefined, custom)).toEqual([]);
+    expect(hostAlerts(lab, { inventory: inventory([pool]) }).map((a) => [a.severity, a.message])).toEqual([['warning', 'Thin pool vg1/pool is 81.00% full']]);
+  });
+
+  it('raises a thin pool whose metadata fills up', () => {
+    const pool = lv({ vg: 'vg1', name: 'pool', kind: 'thin-pool', dataPercent: 3, metadataPercent: 92 });
+    expect(hostAlerts(lab, { inventory: inventory([pool]) }).map((a) => [a.severity, a.message, a.action?.href])).toEqual([
+      ['critical', 'Thin pool vg1/pool metadata is 92.00% full', '/vgs/lab/vg1'],
+    ]);
   });
 
   it('raises a thin pool at 80 % and a failing libvirt', () => {

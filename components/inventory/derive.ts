@@ -1,37 +1,19 @@
 /**
  * What the inventory pages compute from a host's inventory: snapshot rows, which guests use an LV, alerts, and the
- * links to the wizards. Pure and client-safe (types only from the server modules).
+ * links to the wizards. Pure and client-safe (types only from the server modules). The alerts come from the one
+ * evaluator the server uses (lib/alerts/rules.ts), the LVM predicates from the model (lib/lvm/model.ts), the links
+ * from lib/hrefs.ts.
  */
 import { formatHours, formatPercent } from '@/lib/format';
+import { hrefs } from '@/lib/hrefs';
 import type { HostInventoryData, HostInventoryResponse, HostRef, SnapshotTrend } from '@/lib/inventory/client';
 import type { InventoryDomain, InventoryLv } from '@/lib/inventory/types';
-import { DEFAULT_THRESHOLDS, type AlertThresholds } from '@/lib/alerts/types';
-import type { LvKind } from '@/lib/lvm/model';
+import { evaluateInventory, timeToFull, type Condition } from '@/lib/alerts/rules';
+import type { AlertRule, Severity } from '@/lib/alerts/types';
+import { isSnapshot, lvKey, type LvKind } from '@/lib/lvm/model';
 
 /** The Snapshots page shows a time to full below this prominently (or below the time-to-full rule, if longer). */
 export const TIME_TO_FULL_PROMINENT_HOURS = 24;
-/** Thin pool fill at or above which the pool is a warning, and a critical alert. */
-export const POOL_ALERT_PERCENT = 80;
-export const POOL_CRITICAL_PERCENT = 90;
-
-// --- links ------------------------------------------------------------------------------------------------------
-
-function hostPath(host: string, page: string, params: Record<string, string | undefined>): string {
-  const q = new URLSearchParams();
-  for (const [k, v] of Object.entries(params)) if (v !== undefined) q.set(k, v);
-  const s = q.toString();
-  return `/hosts/${encodeURIComponent(host)}/${page}${s ? `?${s}` : ''}`;
-}
-
-/** The wizards (components/wizards) and the pages of this feature. */
-export const hrefs = {
-  createSnapshot: (host: string, vg?: string, origin?: string) => hostPath(host, 'create-snapshot', { vg, origin }),
-  extend: (host: string, vg: string, snapshot: string) => hostPath(host, 'extend', { vg, snapshot }),
-  remove: (host: string, vg: string, snapshot: string) => hostPath(host, 'remove', { vg, snapshot }),
-  export: (host: string, vg: string, snapshot: string) => hostPath(host, 'export', { vg, snapshot }),
-  merge: (host: string, vg: string, snapshot: string) => hostPath(host, 'merge', { vg, snapshot }),
-  vg: (host: string, vg: string) => `/vgs/${encodeURIComponent(host)}/${encodeURIComponent(vg)}`,
-};
 
 // --- LVs --------------------------------------------------------------------------------------------------------
 
@@ -46,24 +28,13 @@ export const KIND_LABELS: Record<LvKind, string> = {
   other: 'other',
 };
 
-export function isSnapshot(lv: InventoryLv): boolean {
-  return lv.kind === 'snapshot' || lv.kind === 'thin-snapshot';
-}
-
-/** LVs a snapshot can be taken of (lvm2 refuses thin pools, internal LVs, snapshots of classic snapshots and merging origins). */
-export function canSnapshot(lv: InventoryLv): boolean {
-  // "Snapshots of an origin that has a merging snapshot are not supported."
-  if (lv.merging) return false;
-  return lv.kind === 'plain' || lv.kind === 'origin' || lv.kind === 'thin-volume' || lv.kind === 'thin-snapshot';
-}
-
 /** "vg/lv" -> names of the domains with a disk on that LV. */
 export function guestsByLv(domains: readonly InventoryDomain[]): Map<string, string[]> {
   const m = new Map<string, string[]>();
   for (const d of domains) {
     for (const disk of d.disks) {
       if (!disk.vg || !disk.lv) continue;
-      const key = `${disk.vg}/${disk.lv}`;
+      const key = lvKey(disk.vg, disk.lv);
       const list = m.get(key) ?? [];
       if (!list.includes(d.name)) list.push(d.name);
       m.set(key, list);
@@ -77,7 +48,7 @@ export function snapshotsByOrigin(lvs: readonly InventoryLv[]): Map<string, Inve
   const m = new Map<string, InventoryLv[]>();
   for (const lv of lvs) {
     if (!isSnapshot(lv) || lv.origin === null) continue;
-    const key = `${lv.vg}/${lv.origin}`;
+    const key = lvKey(lv.vg, lv.origin);
     const list = m.get(key) ?? [];
     list.push(lv);
     m.set(key, list);
@@ -101,14 +72,14 @@ export interface SnapshotRow {
 
 export function snapshotRows(host: HostRef, inv: HostInventoryResponse): SnapshotRow[] {
   const guests = guestsByLv(inv.domains);
-  const pools = new Map(inv.lvs.filter((l) => l.kind === 'thin-pool').map((l) => [`${l.vg}/${l.name}`, l.dataPercent]));
+  const pools = new Map(inv.lvs.filter((l) => l.kind === 'thin-pool').map((l) => [lvKey(l.vg, l.name), l.dataPercent]));
   return inv.lvs.filter(isSnapshot).map((lv) => ({
     key: `${host.id}/${lv.uuid}`,
     host,
     lv,
     trend: inv.trends[lv.uuid],
-    guests: lv.origin ? (guests.get(`${lv.vg}/${lv.origin}`) ?? []) : [],
-    poolPercent: lv.pool ? (pools.get(`${lv.vg}/${lv.pool}`) ?? null) : null,
+    guests: lv.origin ? (guests.get(lvKey(lv.vg, lv.origin)) ?? []) : [],
+    poolPercent: lv.pool ? (pools.get(lvKey(lv.vg, lv.pool)) ?? null) : null,
     stale: !inv.reachable,
   }));
 }
@@ -119,20 +90,12 @@ export function fillSortValue(row: Pick<SnapshotRow, 'lv'>): number {
   return row.lv.cowPercent ?? -1;
 }
 
-/** Hours to full worth showing: the trend's, when the snapshot is filling and not already lost. */
+/** Hours to full worth showing: the evaluator's figure (reliable trend, filling, not lost, not merging). */
 export function hoursToFull(row: Pick<SnapshotRow, 'lv' | 'trend'>): number | null {
-  // A merging snapshot empties: its "fill rate" is the merge, and it is never going to be full.
-  if (row.lv.invalid || row.lv.merging || row.lv.cowPercent === null) return null;
-  const h = row.trend?.hoursToFull;
-  return h === null || h === undefined || !Number.isFinite(h) ? null : h;
+  return timeToFull(row.lv, row.trend);
 }
 
 // --- alerts -----------------------------------------------------------------------------------------------------
-
-/** Whether a snapshot full in `h` hours is "full soon" by the time-to-full rule. */
-export function isSoon(h: number | null, t: AlertThresholds = DEFAULT_THRESHOLDS): boolean {
-  return h !== null && t.timeToFullHours !== null && h < t.timeToFullHours;
-}
 
 export type AlertSeverity = 'critical' | 'warning' | 'info';
 
@@ -151,15 +114,23 @@ export interface InventoryAlert {
 
 const SEVERITY_ORDER: Record<AlertSeverity, number> = { critical: 0, warning: 1, info: 2 };
 
+/** The evaluator's conditions of one LV, by rule. */
+type ByRule = Partial<Record<Condition['rule'], Condition>>;
+
+const worst = (conds: ByRule): Severity =>
+  Object.values(conds).some((c) => c.severity === 'critical') ? 'critical' : 'warning';
+
 /**
- * Everything about a host that needs a person: the host not answering, snapshots that are lost, nearly full or
- * filling fast, merges that failed, wait for the origin, or run, thin pools running out of space.
+ * Everything about a host that needs a person: what the alert rules raise (lib/alerts/rules.ts, the same
+ * evaluator, rules and trends as the webhook and /metrics: snapshots lost, nearly full or full soon, failed merges,
+ * thin pools running out of space), and what the page knows besides: the host not answering, merges that wait for
+ * the origin or run, libvirt not answering.
  */
 export function hostAlerts(
   host: HostRef,
   data: HostInventoryData | undefined,
   fetchError?: string,
-  t: AlertThresholds = DEFAULT_THRESHOLDS,
+  rules: readonly AlertRule[] = [],
 ): InventoryAlert[] {
   const alerts: InventoryAlert[] = [];
   const error = fetchError ?? data?.error;
@@ -176,45 +147,62 @@ export function hostAlerts(
   const inv = data?.inventory;
   if (!inv) return alerts;
 
-  const byName = new Map(inv.lvs.map((lv) => [`${lv.vg}/${lv.name}`, lv]));
+  const byUuid = new Map<string, ByRule>();
+  for (const c of evaluateInventory(inv, rules, { trends: inv.trends })) {
+    if (!c.lvUuid) continue;
+    const m = byUuid.get(c.lvUuid) ?? {};
+    m[c.rule] = c;
+    byUuid.set(c.lvUuid, m);
+  }
+  const byName = new Map(inv.lvs.map((lv) => [lvKey(lv.vg, lv.name), lv]));
   const mergingOrigins = new Set<string>();
 
   for (const lv of inv.lvs) {
-    const name = `${lv.vg}/${lv.name}`;
+    const name = lvKey(lv.vg, lv.name);
     const id = `${host.id}:${lv.uuid}`;
-    if (lv.kind === 'thin-pool' && lv.dataPercent !== null && lv.dataPercent >= POOL_ALERT_PERCENT) {
+    const conds = byUuid.get(lv.uuid) ?? {};
+    const pool = conds['pool-critical'] ?? conds['pool-warning'];
+    if (pool) {
+      const meta = lv.metadataPercent !== null && lv.metadataPercent > (lv.dataPercent ?? -1);
       alerts.push({
         id: `${id}:pool`,
-        severity: lv.dataPercent >= POOL_CRITICAL_PERCENT ? 'critical' : 'warning',
-        message: `Thin pool ${name} is ${formatPercent(lv.dataPercent)} full`,
+        severity: worst(conds),
+        message: meta
+          ? `Thin pool ${name} metadata is ${formatPercent(lv.metadataPercent)} full`
+          : `Thin pool ${name} is ${formatPercent(lv.dataPercent)} full`,
         detail: 'Thin volumes and thin snapshots in this pool stop accepting writes when it is full.',
         action: { label: 'Open volume group', href: hrefs.vg(host.id, lv.vg) },
       });
     }
     if (!isSnapshot(lv)) continue;
-    const origin = lv.origin ? `${lv.vg}/${lv.origin}` : 'its origin';
+    const origin = lv.origin ? lvKey(lv.vg, lv.origin) : 'its origin';
 
-    if (lv.invalid) {
+    if (conds['snapshot-invalid']) {
       alerts.push({
         id: `${id}:invalid`,
-        severity: 'critical',
+        severity: conds['snapshot-invalid'].severity,
         message: `${name} is INVALID`,
         detail: 'Its COW area overflowed: the snapshot\u2019s contents are lost for good. Remove it to free the space.',
         action: { label: 'Remove', href: hrefs.remove(host.id, lv.vg, lv.name) },
       });
       continue;
     }
+    if (lv.invalid) continue;
     if (lv.mergeFailed) {
-      alerts.push({
-        id: `${id}:merge-failed`,
-        severity: 'critical',
-        message: `Merge of ${name} into ${origin} failed`,
-        detail: 'lvm2 reports the merge as failed. Review it before anything else writes to the origin.',
-        action: { label: 'Review merge', href: hrefs.merge(host.id, lv.vg, lv.name) },
-      });
-    } else if (lv.merging) {
-      if (lv.origin) mergingOrigins.add(`${lv.vg}/${lv.origin}`);
-      const originLv = lv.origin ? byName.get(`${lv.vg}/${lv.origin}`) : undefined;
+      if (conds['merge-failed']) {
+        alerts.push({
+          id: `${id}:merge-failed`,
+          severity: conds['merge-failed'].severity,
+          message: `Merge of ${name} into ${origin} failed`,
+          detail: 'lvm2 reports the merge as failed. Review it before anything else writes to the origin.',
+          action: { label: 'Review merge', href: hrefs.merge(host.id, lv.vg, lv.name) },
+        });
+      }
+      continue;
+    }
+    if (lv.merging) {
+      if (lv.origin) mergingOrigins.add(lvKey(lv.vg, lv.origin));
+      const originLv = lv.origin ? byName.get(lvKey(lv.vg, lv.origin)) : undefined;
       const pending = originLv?.open === true;
       alerts.push({
         id: `${id}:merging`,
@@ -230,31 +218,28 @@ export function hostAlerts(
       continue;
     }
 
-    const pct = lv.cowPercent;
-    const h = hoursToFull({ lv, trend: inv.trends[lv.uuid] });
-    const soon = isSoon(h, t);
-    // The lower of the two fill thresholds that are on raises it; the critical one makes it critical.
-    const fillAt = Math.min(t.fillWarning ?? Infinity, t.fillCritical ?? Infinity);
-    const full = pct !== null && pct >= fillAt;
+    const full = conds['fill-critical'] ?? conds['fill-warning'];
+    const soon = conds['time-to-full'];
     if (full || soon) {
+      const h = soon?.figures.hoursToFull ?? timeToFull(lv, inv.trends[lv.uuid]);
       const parts: string[] = [];
-      if (full) parts.push(`${name} is ${formatPercent(pct)} full`);
+      if (full) parts.push(`${name} is ${formatPercent(lv.cowPercent)} full`);
       if (soon) parts.push(parts.length ? `full in ${formatHours(h)}` : `${name} will be full in ${formatHours(h)}`);
       alerts.push({
         id: `${id}:fill`,
-        severity: (t.fillCritical !== null && pct !== null && pct >= t.fillCritical) || (h !== null && h < 1) ? 'critical' : 'warning',
+        severity: worst({ ...(full ? { [full.rule]: full } : {}), ...(soon ? { 'time-to-full': soon } : {}) }),
         message: parts.join(', '),
         detail: 'A classic snapshot whose COW area fills up becomes invalid and is lost. Extend it or remove it.',
         action: { label: 'Extend', href: hrefs.extend(host.id, lv.vg, lv.name) },
         // The soonest full first; without a trend, the fullest (as if it filled 1 %/h).
-        urgency: h ?? 100 - (pct ?? 0),
+        urgency: h ?? 100 - (lv.cowPercent ?? 0),
       });
     }
   }
 
   // An origin marked merging ("O") whose merging snapshot is not in the report.
   for (const lv of inv.lvs) {
-    const key = `${lv.vg}/${lv.name}`;
+    const key = lvKey(lv.vg, lv.name);
     if (lv.kind === 'origin' && lv.merging && !mergingOrigins.has(key)) {
       alerts.push({
         id: `${host.id}:${lv.uuid}:origin-merging`,

@@ -11,7 +11,9 @@ import { tdClass } from '@/components/ui/table';
 import { useHostInventories, type HostInventoryQuery, type HostRef } from '@/lib/inventory/client';
 import type { InventoryDomain, InventoryLv } from '@/lib/inventory/types';
 import { DomainStateBadge } from './badges';
-import { hrefs, snapshotsByOrigin } from './derive';
+import { hrefs } from '@/lib/hrefs';
+import { lvKey } from '@/lib/lvm/model';
+import { snapshotsByOrigin } from './derive';
 import { CollectedAt, HostProblem } from './host-status';
 
 /** "bench-9" before "bench-10". */
@@ -142,7 +144,7 @@ function DomainCard({ hostId, domain, snaps }: { hostId: string; domain: Invento
   const headingId = `guest-${hostId}-${domain.name}`;
   // A merge into one of its disks: deferred while the guest holds the disk open, running once it is stopped.
   const pendingMerge = domain.disks
-    .flatMap((d) => (d.vg && d.lv ? (snaps.get(`${d.vg}/${d.lv}`) ?? []) : []))
+    .flatMap((d) => (d.vg && d.lv ? (snaps.get(lvKey(d.vg, d.lv)) ?? []) : []))
     .find((s) => s.merging || s.mergeFailed);
   const holds = domain.state !== 'shut off' && domain.state !== 'crashed';
   return (
@@ -183,7 +185,7 @@ function DomainCard({ hostId, domain, snaps }: { hostId: string; domain: Invento
           </thead>
           <tbody>
             {domain.disks.map((disk) => {
-              const lvSnaps = disk.vg && disk.lv ? (snaps.get(`${disk.vg}/${disk.lv}`) ?? []) : [];
+              const lvSnaps = disk.vg && disk.lv ? (snaps.get(lvKey(disk.vg, disk.lv)) ?? []) : [];
               return (
                 <tr key={disk.target}>
                   <td className={`${cell} font-mono font-medium text-slate-900`}>{disk.target}</td>
@@ -224,7 +226,7 @@ function DomainCard({ hostId, domain, snaps }: { hostId: string; domain: Invento
                               <Badge tone="amber">{holds ? 'merge pending' : 'merging'}</Badge>
                             ) : null}
                             {s.kind === 'snapshot' ? (
-                              <CowBar compact vg={s.vg} snapshot={s.name} percent={s.cowPercent} invalid={s.invalid} active={s.active} />
+                              <CowBar compact vg={s.vg} snapshot={s.name} percent={s.cowPercent} invalid={s.invalid} active={s.active} merging={s.merging} />
                             ) : (
                               <Badge tone="violet">thin</Badge>
                             )}

@@ -1,7 +1,7 @@
 import { ButtonLink, buttonClasses } from '@/components/ui/button-link';
 import Link from 'next/link';
 import type { HostRef } from '@/lib/inventory/client';
-import { hrefs } from './derive';
+import { hrefs } from '@/lib/hrefs';
 
 /** "New snapshot": straight to the wizard with one host, a small menu of hosts with several. */
 export function NewSnapshotButton({ hosts }: { hosts: HostRef[] }) {

@@ -3,27 +3,28 @@
 import { useMemo } from 'react';
 import { EmptyState } from '@/components/ui/empty-state';
 import { useHostInventories, type HostInventoryQuery, type HostRef } from '@/lib/inventory/client';
-import type { AlertThresholds } from '@/lib/alerts/types';
+import type { AlertRule } from '@/lib/alerts/types';
 import type { InventoryLv } from '@/lib/inventory/types';
 import { AlertsList } from './alerts-list';
-import { hostAlerts, isSnapshot, type InventoryAlert } from './derive';
+import { isSnapshot } from '@/lib/lvm/model';
+import { hostAlerts, type InventoryAlert } from './derive';
 import { CollectedAt, HostProblem } from './host-status';
 import { VgSummary } from './vg-summary';
 
 export interface OverviewProps {
   hosts: HostRef[];
   pollMs: number;
-  /** The stored alert rules' thresholds (the defaults when left out). */
-  thresholds?: AlertThresholds;
+  /** The stored alert rules (the defaults when left out): the alerts are the server's evaluator's. */
+  rules?: readonly AlertRule[];
 }
 
 /** Every configured host, answering or not: its alerts and its volume groups. */
-export function Overview({ hosts, pollMs, thresholds }: OverviewProps) {
+export function Overview({ hosts, pollMs, rules }: OverviewProps) {
   const entries = useHostInventories(hosts, pollMs);
   const perHost = entries.map(({ host, query }) => ({
     host,
     query,
-    alerts: hostAlerts(host, query.data, query.isError ? query.error.message : undefined, thresholds),
+    alerts: hostAlerts(host, query.data, query.isError ? query.error.message : undefined, rules),
   }));
   return (
     <div className="space-y-6">

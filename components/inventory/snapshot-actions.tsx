@@ -1,6 +1,6 @@
 import { ButtonLink } from '@/components/ui/button-link';
 import type { InventoryLv } from '@/lib/inventory/types';
-import { hrefs } from './derive';
+import { hrefs } from '@/lib/hrefs';
 
 export interface SnapshotActionsProps {
   hostId: string;

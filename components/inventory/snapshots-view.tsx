@@ -12,8 +12,10 @@ import { useVirtualRows } from '@/components/ui/virtual-rows';
 import { formatAge, formatBytes, formatDateTime, formatHours, formatPercent, formatRate } from '@/lib/format';
 import { useHostInventories, type HostRef } from '@/lib/inventory/client';
 import Link from 'next/link';
-import { DEFAULT_THRESHOLDS, type AlertThresholds } from '@/lib/alerts/types';
-import { fillSortValue, hoursToFull, hrefs, snapshotRows, TIME_TO_FULL_PROMINENT_HOURS, type SnapshotRow } from './derive';
+import { ruleThreshold, trendNotReliable } from '@/lib/alerts/rules';
+import type { AlertRule } from '@/lib/alerts/types';
+import { hrefs } from '@/lib/hrefs';
+import { fillSortValue, hoursToFull, snapshotRows, TIME_TO_FULL_PROMINENT_HOURS, type SnapshotRow } from './derive';
 import { HostStatusList } from './host-status-list';
 import { SnapshotActions } from './snapshot-actions';
 
@@ -63,12 +65,13 @@ function matches(row: SnapshotRow, q: string): boolean {
 export interface SnapshotsViewProps {
   hosts: HostRef[];
   pollMs: number;
-  /** The stored alert rules' thresholds: "Full in" is red under 24 h, or under the time-to-full rule's hours. */
-  thresholds?: AlertThresholds;
+  /** The stored alert rules: "Full in" is red under 24 h, or under the time-to-full rule's hours. */
+  rules?: readonly AlertRule[];
 }
 
 /** Every snapshot of every host in one sortable, filterable table that stays live. */
-export function SnapshotsView({ hosts, pollMs, thresholds = DEFAULT_THRESHOLDS }: SnapshotsViewProps) {
+export function SnapshotsView({ hosts, pollMs, rules = [] }: SnapshotsViewProps) {
+  const prominentHours = Math.max(TIME_TO_FULL_PROMINENT_HOURS, ruleThreshold(rules, 'time-to-full') ?? 0);
   const entries = useHostInventories(hosts, pollMs);
   const [sort, setSort] = useState<{ key: SortKey; dir: SortDirection }>({ key: 'fill', dir: 'descending' });
   const [filter, setFilter] = useState('');
@@ -173,7 +176,7 @@ export function SnapshotsView({ hosts, pollMs, thresholds = DEFAULT_THRESHOLDS }
                   row={row}
                   now={now ?? fallbackNow}
                   showHost={multiHost}
-                  thresholds={thresholds}
+                  prominentHours={prominentHours}
                   measure={virtual.measureElement}
                 />
               ) : null;
@@ -197,14 +200,15 @@ const SnapshotTableRow = memo(function SnapshotTableRow({
   index,
   now,
   showHost,
-  thresholds,
+  prominentHours,
   measure,
 }: {
   row: SnapshotRow;
   index: number;
   now: number;
   showHost: boolean;
-  thresholds: AlertThresholds;
+  /** "Full in" below this many hours is shown prominently. */
+  prominentHours: number;
   measure: (el: Element | null) => void;
 }) {
   const { lv, host, trend } = row;
@@ -242,7 +246,7 @@ const SnapshotTableRow = memo(function SnapshotTableRow({
       <td className={`${cell} whitespace-nowrap text-right text-xs tabular-nums`}>{formatBytes(lv.sizeBytes)}</td>
       <td className={cell}>
         {lv.kind === 'snapshot' ? (
-          <CowBar compact vg={lv.vg} snapshot={lv.name} percent={lv.cowPercent} invalid={lv.invalid} active={lv.active} />
+          <CowBar compact vg={lv.vg} snapshot={lv.name} percent={lv.cowPercent} invalid={lv.invalid} active={lv.active} merging={lv.merging} />
         ) : (
           <span
             className={`whitespace-nowrap text-xs ${lv.active ? 'text-slate-600' : 'italic text-slate-500'}`}
@@ -265,8 +269,17 @@ const SnapshotTableRow = memo(function SnapshotTableRow({
       </td>
       <td className={`${cell} whitespace-nowrap`}>
         {ttf === null ? (
-          <span className="text-xs text-slate-400">—</span>
-        ) : ttf < Math.max(TIME_TO_FULL_PROMINENT_HOURS, thresholds.timeToFullHours ?? 0) ? (
+          trendNotReliable(lv, trend) ? (
+            <span
+              className="whitespace-nowrap text-xs italic text-slate-500"
+              title="Time to full needs at least 3 samples over a minute since the snapshot was created or extended"
+            >
+              trend not yet reliable
+            </span>
+          ) : (
+            <span className="text-xs text-slate-400">—</span>
+          )
+        ) : ttf < prominentHours ? (
           <Badge tone="red" strong title={`At the current rate ${name} is full in ${formatHours(ttf)}`}>
             {formatHours(ttf)}
           </Badge>

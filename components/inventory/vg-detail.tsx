@@ -9,11 +9,13 @@ import { EmptyState } from '@/components/ui/empty-state';
 import { PercentBar } from '@/components/ui/percent-bar';
 import { TableFrame, tdClass, thClass } from '@/components/ui/table';
 import { useVirtualRows } from '@/components/ui/virtual-rows';
-import { formatBytes, formatDateTime } from '@/lib/format';
+import { formatBytes, formatUtc } from '@/lib/format';
 import { useHostInventory, type HostRef } from '@/lib/inventory/client';
 import type { InventoryLv } from '@/lib/inventory/types';
 import { KindBadge, LvFlags } from './badges';
-import { canSnapshot, guestsByLv, hrefs, isSnapshot } from './derive';
+import { hrefs } from '@/lib/hrefs';
+import { canBeSnapshotted, isSnapshot, lvKey } from '@/lib/lvm/model';
+import { guestsByLv } from './derive';
 import { CollectedAt, HostProblem } from './host-status';
 import { SnapshotActions } from './snapshot-actions';
 
@@ -136,7 +138,7 @@ export function VgDetail({ host, vg, pollMs }: VgDetailProps) {
                         index={index}
                         hostId={host.id}
                         lv={lv}
-                        guests={guests.get(`${lv.vg}/${lv.name}`)}
+                        guests={guests.get(lvKey(lv.vg, lv.name))}
                         stale={!inv.reachable}
                         measure={virtual.measureElement}
                       />
@@ -188,7 +190,7 @@ const LvRow = memo(function LvRow({
       </td>
       <td className={cell}>
         {lv.kind === 'snapshot' ? (
-          <CowBar compact vg={lv.vg} snapshot={lv.name} percent={lv.cowPercent} invalid={lv.invalid} active={lv.active} />
+          <CowBar compact vg={lv.vg} snapshot={lv.name} percent={lv.cowPercent} invalid={lv.invalid} active={lv.active} merging={lv.merging} />
         ) : (lv.kind === 'thin-pool' || lv.kind === 'thin-volume' || lv.kind === 'thin-snapshot') && lv.dataPercent !== null ? (
           <PercentBar label={`Data usage of ${name}`} percent={lv.dataPercent} />
         ) : (
@@ -197,12 +199,12 @@ const LvRow = memo(function LvRow({
       </td>
       <td className={`${cell} text-xs`}>{guests?.length ? guests.join(', ') : <span className="text-slate-400">—</span>}</td>
       <td className={`${cell} whitespace-nowrap text-xs tabular-nums text-slate-600`}>
-        {lv.createdAt ? `${formatDateTime(lv.createdAt, 'UTC')} UTC` : '—'}
+        {formatUtc(lv.createdAt)}
       </td>
       <td className={`${cell} text-right`}>
         {isSnapshot(lv) ? (
           <SnapshotActions hostId={hostId} lv={lv} />
-        ) : canSnapshot(lv) ? (
+        ) : canBeSnapshotted(lv) ? (
           <div className="flex justify-end">
             <ButtonLink size="sm" href={hrefs.createSnapshot(hostId, lv.vg, lv.name)} aria-label={`Create snapshot of ${name}`}>
               Snapshot

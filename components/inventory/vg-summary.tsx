@@ -6,7 +6,8 @@ import { PercentBar } from '@/components/ui/percent-bar';
 import { formatBytes } from '@/lib/format';
 import type { InventoryLv, InventoryVg } from '@/lib/inventory/types';
 import { KindBadge } from './badges';
-import { hrefs, isSnapshot } from './derive';
+import { hrefs } from '@/lib/hrefs';
+import { isSnapshot } from '@/lib/lvm/model';
 
 const FIRST = 12;
 
@@ -53,7 +54,7 @@ export function VgSummary({ hostId, vg, lvs }: VgSummaryProps) {
               <span className="font-mono text-slate-900">{lv.name}</span>
               <KindBadge kind={lv.kind} />
               {lv.kind === 'snapshot' ? (
-                <CowBar compact className="ml-auto" vg={lv.vg} snapshot={lv.name} percent={lv.cowPercent} invalid={lv.invalid} active={lv.active} />
+                <CowBar compact className="ml-auto" vg={lv.vg} snapshot={lv.name} percent={lv.cowPercent} invalid={lv.invalid} active={lv.active} merging={lv.merging} />
               ) : lv.kind === 'thin-pool' && lv.dataPercent !== null ? (
                 <PercentBar className="ml-auto" label={`Data usage of ${lv.vg}/${lv.name}`} percent={lv.dataPercent} />
               ) : (

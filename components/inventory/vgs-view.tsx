@@ -7,7 +7,8 @@ import { EmptyState } from '@/components/ui/empty-state';
 import { TableFrame, tdClass, thClass } from '@/components/ui/table';
 import { formatBytes } from '@/lib/format';
 import { useHostInventories, type HostRef } from '@/lib/inventory/client';
-import { hrefs, isSnapshot } from './derive';
+import { hrefs } from '@/lib/hrefs';
+import { isSnapshot } from '@/lib/lvm/model';
 import { HostStatusList } from './host-status-list';
 
 export interface VgsViewProps {

@@ -4,7 +4,8 @@ import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import type { JobStepRow } from '@/lib/store/jobs';
 import { fetchJob, isActive, type JobWithSteps } from './api';
-import { durationBetween, formatDuration, formatTime, jobTarget, operationLabel } from './format';
+import { durationBetween, formatDuration, formatUtc } from '@/lib/format';
+import { jobTarget, operationLabel } from './labels';
 import { ProgressBar } from './progress-bar';
 import { StatusBadge } from './status-badge';
 import { useNow } from './use-now';
@@ -112,9 +113,9 @@ export function JobDetail({ initial, commands }: { initial: JobWithSteps; comman
           <dt className="font-medium text-slate-500">User</dt>
           <dd className="text-slate-900">{job.username}</dd>
           <dt className="font-medium text-slate-500">Started (UTC)</dt>
-          <dd className="tabular-nums text-slate-900">{formatTime(job.startedAt ?? job.createdAt)}</dd>
+          <dd className="tabular-nums text-slate-900">{formatUtc(job.startedAt ?? job.createdAt)}</dd>
           <dt className="font-medium text-slate-500">Ended (UTC)</dt>
-          <dd className="tabular-nums text-slate-900">{active ? 'still running' : formatTime(job.endedAt)}</dd>
+          <dd className="tabular-nums text-slate-900">{active ? 'still running' : formatUtc(job.endedAt)}</dd>
           <dt className="font-medium text-slate-500">Duration</dt>
           <dd className="tabular-nums text-slate-900">{formatDuration(duration)}</dd>
           <dt className="font-medium text-slate-500">Target</dt>

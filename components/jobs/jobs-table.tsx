@@ -3,7 +3,8 @@
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { fetchJobs, isActive, type JobSummary } from './api';
-import { durationBetween, formatDuration, formatTime, jobTarget, operationLabel } from './format';
+import { durationBetween, formatDuration, formatUtc } from '@/lib/format';
+import { jobTarget, operationLabel } from './labels';
 import { ProgressBar } from './progress-bar';
 import { StatusBadge } from './status-badge';
 import { useNow } from './use-now';
@@ -83,8 +84,8 @@ export function JobsTable({ initial, limit }: { initial: JobSummary[]; limit: nu
                     </td>
                     <td className={td}>{j.host}</td>
                     <td className={td}>{j.username}</td>
-                    <td className={`${td} whitespace-nowrap tabular-nums`}>{formatTime(j.startedAt ?? j.createdAt)}</td>
-                    <td className={`${td} whitespace-nowrap tabular-nums`}>{active ? '—' : formatTime(j.endedAt)}</td>
+                    <td className={`${td} whitespace-nowrap tabular-nums`}>{formatUtc(j.startedAt ?? j.createdAt)}</td>
+                    <td className={`${td} whitespace-nowrap tabular-nums`}>{active ? '—' : formatUtc(j.endedAt)}</td>
                     <td className={`${td} whitespace-nowrap tabular-nums`}>{formatDuration(dur)}</td>
                   </tr>
                 );

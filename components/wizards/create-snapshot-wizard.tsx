@@ -3,9 +3,10 @@
 import { useState } from 'react';
 import type { InventoryLv } from '@/lib/inventory/types';
 import type { HostInventoryResponse } from '@/lib/inventory/view';
+import { findLvIn, lvKey } from '@/lib/lvm/model';
 import { validateLvName } from '@/lib/lvm/names';
 import { ConsistencyChoice, defaultConsistency, type Consistency } from './consistency-choice';
-import { formatBytes, MiB } from './format';
+import { formatBytes, MiB } from '@/lib/format';
 import { PlanReview } from './plan-review';
 import { RefusalNotice } from './refusal-notice';
 import { card, dangerButton, errorText, hint, infoBox, input, label, noteBox, primaryButton } from './styles';
@@ -23,7 +24,7 @@ const KIND_LABEL: Partial<Record<InventoryLv['kind'], string>> = {
   'thin-volume': 'thin volume',
 };
 
-const key = (vg: string, lv: string) => `${vg}/${lv}`;
+const key = lvKey;
 
 export function CreateSnapshotWizard({
   host,
@@ -58,7 +59,7 @@ export function CreateSnapshotWizard({
   const unknownOrigin = sel && !origin ? key(sel.vg, sel.origin) : null;
   const vg = origin ? inv.vgs.find((v) => v.name === origin.vg) : undefined;
   const thin = origin?.kind === 'thin-volume';
-  const pool = thin ? inv.lvs.find((l) => l.vg === origin.vg && l.name === origin.pool) : undefined;
+  const pool = thin && origin.pool ? findLvIn(inv.lvs, origin.vg, origin.pool) : undefined;
 
   const guests = origin ? inv.domains.filter((d) => d.disks.some((k) => k.vg === origin.vg && k.lv === origin.name)) : [];
   const running = guests.filter((d) => d.state === 'running');

@@ -2,8 +2,9 @@
 
 import { useState } from 'react';
 import type { HostInventoryResponse } from '@/lib/inventory/view';
+import { formatBytes } from '@/lib/format';
+import { findLvIn } from '@/lib/lvm/model';
 import { exportFileName, fieldError } from '@/lib/ops/schemas';
-import { formatBytes } from './format';
 import { NotApplicable } from './host-unavailable';
 import { pickLv } from './pick-lv';
 import { PlanReview } from './plan-review';
@@ -91,7 +92,7 @@ export function ExportSnapshotWizard({
           <dt className={dt}>Data to read</dt>
           <dd className={dd}>
             {formatBytes(snap.kind === 'snapshot' && snap.origin
-              ? (inv.lvs.find((l) => l.vg === snap.vg && l.name === snap.origin)?.sizeBytes ?? snap.sizeBytes)
+              ? (findLvIn(inv.lvs, snap.vg, snap.origin)?.sizeBytes ?? snap.sizeBytes)
               : snap.sizeBytes)}{' '}
             (the whole disk as it was when the snapshot was taken)
           </dd>

@@ -1,10 +1,11 @@
 'use client';
 
 import { useState } from 'react';
-import type { AutoextendResult } from '@/app/hosts/lvmconfig';
+import type { AutoextendResult } from '@/lib/lvm/lvmconfig';
 import { CowBar } from '@/components/ui/cow-bar';
 import type { HostInventoryResponse } from '@/lib/inventory/view';
-import { formatBytes, formatHours, MiB } from './format';
+import { formatBytes, formatHours, formatRate, MiB } from '@/lib/format';
+import { timeToFull, trendNotReliable } from '@/lib/alerts/rules';
 import { NotApplicable } from './host-unavailable';
 import { pickLv } from './pick-lv';
 import { PlanReview } from './plan-review';
@@ -156,11 +157,11 @@ export function ExtendSnapshotWizard({
           </dd>
           <dt className={dt}>Fill rate</dt>
           <dd className={dd}>
-            {trend?.ratePerHour != null ? `${trend.ratePerHour >= 0 ? '+' : ''}${trend.ratePerHour.toFixed(2)}% per hour` : 'not enough samples yet'}
+            {trend?.ratePerHour != null ? formatRate(trend.ratePerHour) : 'trend not yet reliable'}
           </dd>
           <dt className={dt}>Time to full</dt>
           <dd className={dd}>
-            {trend?.hoursToFull != null ? `about ${formatHours(trend.hoursToFull)}` : 'not filling up at the current rate'}
+            {timeToFull(snap, trend) !== null ? `about ${formatHours(timeToFull(snap, trend))}` : trendNotReliable(snap, trend) ? 'trend not yet reliable' : 'not filling up at the current rate'}
           </dd>
           <dt className={dt}>Free in {vg.name}</dt>
           <dd className={dd}>

@@ -5,7 +5,7 @@ import { CowBar } from '@/components/ui/cow-bar';
 import { useNow } from '@/components/ui/use-now';
 import { formatAge } from '@/lib/format';
 import type { InventoryDomain, InventoryLv } from '@/lib/inventory/types';
-import { formatBytes } from './format';
+import { formatBytes } from '@/lib/format';
 import { card, dd, dl, dt } from './styles';
 
 const STATE_TONE: Partial<Record<InventoryDomain['state'], Tone>> = {
@@ -70,7 +70,7 @@ export function MergeFacts({
           <>
             <dt className={dt}>{snap.merging ? 'Left to merge' : 'COW fill'}</dt>
             <dd className={dd}>
-              <CowBar vg={snap.vg} snapshot={snap.name} percent={snap.cowPercent} invalid={snap.invalid} active={snap.active} />
+              <CowBar vg={snap.vg} snapshot={snap.name} percent={snap.cowPercent} invalid={snap.invalid} active={snap.active} merging={snap.merging} />
             </dd>
           </>
         ) : null}

@@ -1,7 +1,7 @@
 import Link from 'next/link';
-import { hrefs } from '@/components/inventory/derive';
+import { hrefs } from '@/lib/hrefs';
 import type { InventoryLv } from '@/lib/inventory/types';
-import { formatBytes } from './format';
+import { formatBytes } from '@/lib/format';
 import { alertBox, codeBlock } from './styles';
 
 const link = 'font-medium underline';

@@ -1,7 +1,7 @@
 'use client';
 
 import { useState } from 'react';
-import type { ReviewedPlan } from '@/app/hosts/actions';
+import type { ReviewedPlan } from './actions';
 import { PlanReview } from './plan-review';
 import { RefusalNotice } from './refusal-notice';
 import { card, dangerButton, hint, input, label } from './styles';

@@ -2,6 +2,7 @@
 
 import type { HostInventoryResponse } from '@/lib/inventory/view';
 import type { InventoryDomain } from '@/lib/inventory/types';
+import { findLvIn } from '@/lib/lvm/model';
 import { NotApplicable } from './host-unavailable';
 import { MergeComplete } from './merge-complete';
 import { MergeFacts } from './merge-facts';
@@ -70,7 +71,7 @@ export function MergeSnapshotWizard({
   if (snap.invalid) return shell(<InvalidSnapshotRefusal host={host} snap={snap} />);
   if (snap.mergeFailed) return shell(<MergeFailedRefusal host={host} snap={snap} />);
 
-  const origin = snap.origin ? inv.lvs.find((l) => l.vg === snap.vg && l.name === snap.origin) : undefined;
+  const origin = snap.origin ? findLvIn(inv.lvs, snap.vg, snap.origin) : undefined;
   const guests = inv.domains.filter((d) => d.disks.some((k) => k.vg === snap.vg && k.lv === snap.origin));
   const inUse = guests.filter(holdsDisks);
   const facts = (

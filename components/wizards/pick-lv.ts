@@ -1,3 +1,4 @@
+import { findLvIn } from '@/lib/lvm/model';
 import type { InventoryLv } from '@/lib/inventory/types';
 import type { HostInventoryResponse } from '@/lib/inventory/view';
 
@@ -12,7 +13,7 @@ export function pickLv(
   vg: string,
   name: string,
 ): { lv: InventoryLv | undefined; stale: boolean } {
-  const find = (inv: HostInventoryResponse) => inv.lvs.find((l) => l.vg === vg && l.name === name);
+  const find = (inv: HostInventoryResponse) => findLvIn(inv.lvs, vg, name);
   const now = find(live);
   if (now) return { lv: now, stale: false };
   const before = find(initial);

@@ -1,4 +1,4 @@
-import type { ReviewedPlan } from '@/app/hosts/actions';
+import type { ReviewedPlan } from './actions';
 import { CheckList } from './check-list';
 import { card, codeBlock } from './styles';
 

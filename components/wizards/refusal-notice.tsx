@@ -1,4 +1,4 @@
-import type { Refusal } from '@/app/hosts/actions';
+import type { Refusal } from './actions';
 import { CheckList } from './check-list';
 import { alertBox } from './styles';
 

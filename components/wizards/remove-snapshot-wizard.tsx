@@ -4,7 +4,7 @@ import * as Dialog from '@radix-ui/react-dialog';
 import { useState } from 'react';
 import { CowBar } from '@/components/ui/cow-bar';
 import type { HostInventoryResponse } from '@/lib/inventory/view';
-import { formatBytes } from './format';
+import { formatBytes } from '@/lib/format';
 import { NotApplicable } from './host-unavailable';
 import { pickLv } from './pick-lv';
 import { PlanReview } from './plan-review';

@@ -9,7 +9,7 @@ import {
   type Refusal,
   type ReviewedPlan,
   type WizardRequest,
-} from '@/app/hosts/actions';
+} from './actions';
 
 /**
  * The form -> review -> run flow shared by the wizards. The review shows the plan the server built from a fresh

@@ -39,7 +39,7 @@ describe('decideExtension (web_snap: 32 MiB COW, vg0 with 4 MiB extents)', () =>
   it('is blocked when less than one extent is free', () => {
     expect(decide({ cowPercent: 80 }, { freeBytes: 3 * MiB })).toEqual({
       kind: 'blocked',
-      reason: '80.00% full; no free space in vg0 (3.0 MiB free)',
+      reason: '80.00% full; no free space in vg0 (3 MiB free)',
     });
   });
 
@@ -48,7 +48,7 @@ describe('decideExtension (web_snap: 32 MiB COW, vg0 with 4 MiB extents)', () =>
     // 2 MiB of room under the cap is less than an extent.
     expect(decide({ cowPercent: 80 }, {}, { ...on, maxSizeBytes: 34 * MiB })).toEqual({
       kind: 'blocked',
-      reason: '80.00% full; the cap of 34.0 MiB is reached (COW area 32.0 MiB)',
+      reason: '80.00% full; the cap of 34 MiB is reached (COW area 32 MiB)',
     });
     expect(decide({ cowPercent: 80 }, {}, { ...on, maxSizeBytes: 32 * MiB })).toMatchObject({ kind: 'blocked' });
   });

@@ -12,11 +12,14 @@ const RECORDED = readFileSync(path.join(import.meta.dirname, '../inventory/fixtu
 
 export const MiB = 1024 * 1024;
 export const WEB_SNAP_UUID = 'qetiVC-qXP0-KkX5-xdOF-jKPl-hUgu-iY625a';
+export const POOL_UUID = 'bsHrz3-YrGf-MMqH-AjfL-9yfK-B0Xf-T5Soxf';
 
 export interface InventoryOptions {
   /** When the read began (collectedAt); it took 800 ms. */
   at?: number;
   snap?: Partial<InventoryLv>;
+  /** Changes to the thin pool vg1/pool (recorded at 0.78 % data, 11.04 % metadata). */
+  pool?: Partial<InventoryLv>;
   vg0?: Partial<InventoryVg>;
   host?: string;
 }
@@ -27,7 +30,9 @@ export function labInventory(opts: InventoryOptions = {}): Inventory {
   return {
     ...inv,
     vgs: inv.vgs.map((v) => (v.name === 'vg0' ? { ...v, ...opts.vg0 } : v)),
-    lvs: inv.lvs.map((l) => (l.vg === 'vg0' && l.name === 'web_snap' ? { ...l, ...opts.snap } : l)),
+    lvs: inv.lvs.map((l) =>
+      l.vg === 'vg0' && l.name === 'web_snap' ? { ...l, ...opts.snap } : l.vg === 'vg1' && l.name === 'pool' ? { ...l, ...opts.pool } : l,
+    ),
   };
 }
 

@@ -5,10 +5,11 @@
  * engine.ts wires it to the real database, the inventory service and the job runner.
  */
 import type { Inventory } from '@/lib/inventory/types';
-import { fillTrend, recentSamplesByLv, type Sample } from '@/lib/store/samples';
+import { recentSamplesByLv } from '@/lib/store/samples';
 import type { Db } from '@/lib/store/sqlite';
 import { canAutoextend, decideExtension, policyFor } from './autoextend';
-import { evaluateHost, evaluateInventory, type TrendInput } from './rules';
+import { evaluateHost, evaluateInventory } from './rules';
+import { fillTrend, TREND_WINDOW_MS, type FillTrend } from './trend';
 import {
   firingAlerts,
   getPolicies,
@@ -54,28 +55,10 @@ export interface HostCheck {
   errorAt?: string;
 }
 
-/** Window of COW samples for the fill trend (as the inventory pages use). */
-export const TREND_WINDOW_MS = 2 * 3_600_000;
-/** A trend is trusted for time-to-full only with this many samples over at least this time since the last drop. */
-export const TREND_MIN_SAMPLES = 3;
-export const TREND_MIN_SPAN_MS = 60_000;
 /** After an auto-extension failed, wait this long before trying that snapshot again (the alert stays meanwhile). */
 export const AUTOEXTEND_RETRY_MS = 5 * 60_000;
 /** Notifications left unsent by a restart are sent on start if they are younger than this. */
 export const RESEND_WINDOW_MS = 24 * 3_600_000;
-
-/** fillTrend over the samples since the last drop, or null when they are too few or too close together to trust. */
-export function trustedTrend(samples: readonly Sample[], current?: number): TrendInput | null {
-  let start = 0;
-  for (let i = 1; i < samples.length; i++) {
-    if ((samples[i]?.percent ?? 0) < (samples[i - 1]?.percent ?? 0) - 0.5) start = i;
-  }
-  const seg = samples.slice(start);
-  const first = seg[0];
-  const last = seg[seg.length - 1];
-  if (!first || !last || seg.length < TREND_MIN_SAMPLES || last.at - first.at < TREND_MIN_SPAN_MS) return null;
-  return fillTrend(samples, current);
-}
 
 export interface PlannedExtension {
   key: string;
@@ -152,13 +135,13 @@ export function createAlertProcessor(deps: ProcessorDeps) {
     for (const a of r.ended) enqueue(a, 'ended');
   }
 
-  function trendsFor(inv: Inventory): Map<string, TrendInput> {
+  /** The same trends the inventory API gives the pages (lib/inventory/view.ts): one time to full for both. */
+  function trendsFor(inv: Inventory): Record<string, FillTrend> {
     const byLv = recentSamplesByLv(db, inv.host, TREND_WINDOW_MS, now());
-    const out = new Map<string, TrendInput>();
+    const out: Record<string, FillTrend> = {};
     for (const lv of inv.lvs) {
       if (lv.kind !== 'snapshot' || lv.cowPercent === null) continue;
-      const t = trustedTrend(byLv.get(lv.uuid) ?? [], lv.cowPercent);
-      if (t) out.set(lv.uuid, t);
+      out[lv.uuid] = fillTrend(byLv.get(lv.uuid) ?? [], lv.cowPercent);
     }
     return out;
   }

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { labInventory, WEB_SNAP_UUID } from './fixtures';
-import { alertKey, evaluateHost, evaluateInventory, hostErrorReason, withDefaults } from './rules';
+import { labInventory, POOL_UUID, WEB_SNAP_UUID } from './fixtures';
+import { alertKey, evaluateHost, evaluateInventory, hostErrorReason, timeToFull, trendNotReliable, withDefaults } from './rules';
 import type { AlertRule } from './types';
 
 const defaults = withDefaults([]);
 const rulesOf = (conds: { rule: string }[]) => conds.map((c) => c.rule).sort();
+const webSnapOf = (inv: ReturnType<typeof labInventory>) => inv.lvs.find((l) => l.name === 'web_snap')!;
 
 describe('evaluateInventory', () => {
   it('raises nothing for the recorded lab state (web_snap at 18.85 %)', () => {
@@ -38,23 +39,23 @@ describe('evaluateInventory', () => {
   });
 
   it('raises time-to-full below 6 h from the trend, with rate and hours in the figures', () => {
-    const trends = new Map([[WEB_SNAP_UUID, { ratePerHour: 20, hoursToFull: 4 }]]);
+    const trends = { [WEB_SNAP_UUID]: { ratePerHour: 20, hoursToFull: 4, reliable: true } };
     const conds = evaluateInventory(labInventory({ snap: { cowPercent: 20 } }), defaults, { trends });
     expect(rulesOf(conds)).toEqual(['time-to-full']);
     expect(conds[0]!.figures).toMatchObject({ fillPercent: 20, ratePerHour: 20, hoursToFull: 4 });
     expect(conds[0]!.summary).toBe('vg0/web_snap: COW area full in about 4 h at +20.00 %/h (rule: < 6 h)');
-    const slow = new Map([[WEB_SNAP_UUID, { ratePerHour: 1, hoursToFull: 80 }]]);
+    const slow = { [WEB_SNAP_UUID]: { ratePerHour: 1, hoursToFull: 80, reliable: true } };
     expect(evaluateInventory(labInventory({ snap: { cowPercent: 20 } }), defaults, { trends: slow })).toEqual([]);
     // Firing: ends only at 1.25 x the threshold.
     const firing = new Set([alertKey('time-to-full', 'lab', 'vg0', WEB_SNAP_UUID)]);
-    const seven = new Map([[WEB_SNAP_UUID, { ratePerHour: 10, hoursToFull: 7 }]]);
+    const seven = { [WEB_SNAP_UUID]: { ratePerHour: 10, hoursToFull: 7, reliable: true } };
     expect(rulesOf(evaluateInventory(labInventory({ snap: { cowPercent: 30 } }), defaults, { trends: seven, firing }))).toEqual(['time-to-full']);
     expect(evaluateInventory(labInventory({ snap: { cowPercent: 30 } }), defaults, { trends: seven })).toEqual([]);
   });
 
   it('raises only "snapshot invalid" for an invalid snapshot (reported 100 % full), linking to remove', () => {
     const conds = evaluateInventory(labInventory({ snap: { cowPercent: 100, invalid: true, attr: 'swi-I-s---' } }), defaults, {
-      trends: new Map([[WEB_SNAP_UUID, { ratePerHour: 50, hoursToFull: 0 }]]),
+      trends: { [WEB_SNAP_UUID]: { ratePerHour: 50, hoursToFull: 0, reliable: true } },
     });
     expect(conds.map((c) => [c.rule, c.severity, c.link?.href])).toEqual([
       ['snapshot-invalid', 'critical', '/hosts/lab/remove?vg=vg0&snapshot=web_snap'],
@@ -79,6 +80,53 @@ describe('evaluateInventory', () => {
     expect(conds.map((c) => [c.rule, c.summary])).toEqual([
       ['autoextend-blocked', 'cannot auto-extend vg0/web_snap: no free space in vg0 (0 B free)'],
     ]);
+  });
+
+  it('raises time-to-full only from a reliable trend: a burst of writes does not say "full in 9 s"', () => {
+    // What the trend gives while it has fewer than 3 samples or less than a minute of them (lib/alerts/trend.ts).
+    const burst = { [WEB_SNAP_UUID]: { ratePerHour: null, hoursToFull: null, reliable: false } };
+    const inv = labInventory({ snap: { cowPercent: 60 } });
+    expect(evaluateInventory(inv, defaults, { trends: burst })).toEqual([]);
+    expect(trendNotReliable(webSnapOf(inv), burst[WEB_SNAP_UUID])).toBe(true);
+    expect(trendNotReliable(webSnapOf(inv), undefined)).toBe(true);
+    // An unreliable trend that still carries figures is ignored too: one rule for the page and the engine.
+    const forged = { ratePerHour: 14_400, hoursToFull: 0.0025, reliable: false };
+    expect(timeToFull(webSnapOf(inv), forged)).toBeNull();
+    expect(evaluateInventory(inv, defaults, { trends: { [WEB_SNAP_UUID]: forged } })).toEqual([]);
+    const steady = { ratePerHour: 20, hoursToFull: 2, reliable: true };
+    expect(timeToFull(webSnapOf(inv), steady)).toBe(2);
+    expect(trendNotReliable(webSnapOf(inv), steady)).toBe(false);
+    expect(rulesOf(evaluateInventory(inv, defaults, { trends: { [WEB_SNAP_UUID]: steady } }))).toEqual(['time-to-full']);
+  });
+
+  it('gives no time to full for a merging, invalid, inactive or full snapshot', () => {
+    const steady = { ratePerHour: 20, hoursToFull: 2, reliable: true };
+    for (const snap of [{ merging: true }, { invalid: true, cowPercent: 100 }, { cowPercent: null, active: false }, { cowPercent: 100 }]) {
+      const inv = labInventory({ snap });
+      expect(timeToFull(webSnapOf(inv), steady)).toBeNull();
+      expect(trendNotReliable(webSnapOf(inv), undefined)).toBe(false);
+    }
+  });
+
+  it('raises the thin-pool rules on data or metadata at 80 % (warning) and 90 % (critical), linking to the VG', () => {
+    expect(evaluateInventory(labInventory({ pool: { dataPercent: 79.9, metadataPercent: 11.04 } }), defaults)).toEqual([]);
+    const warn = evaluateInventory(labInventory({ pool: { dataPercent: 85 } }), defaults);
+    expect(warn.map((c) => [c.rule, c.severity, c.summary, c.link?.href])).toEqual([
+      ['pool-warning', 'warning', 'vg1/pool: thin pool data 85.00% full (rule: ≥ 80%)', '/vgs/lab/vg1'],
+    ]);
+    expect(warn[0]).toMatchObject({ key: `pool-warning:lab:vg1/${POOL_UUID}`, vg: 'vg1', lv: 'pool', lvUuid: POOL_UUID });
+    expect(warn[0]!.figures).toEqual({ fillPercent: 85, metadataPercent: 11.04, sizeBytes: 1073741824 });
+    // Metadata counts as much as data: a pool stops when either is full.
+    const meta = evaluateInventory(labInventory({ pool: { dataPercent: 2, metadataPercent: 93 } }), defaults);
+    expect(meta.map((c) => [c.rule, c.summary])).toEqual([
+      ['pool-warning', 'vg1/pool: thin pool metadata 93.00% full (rule: ≥ 80%)'],
+      ['pool-critical', 'vg1/pool: thin pool metadata 93.00% full (rule: ≥ 90%)'],
+    ]);
+    // Hysteresis as for the snapshot fill, and stored thresholds.
+    const firing = new Set([alertKey('pool-warning', 'lab', 'vg1', POOL_UUID)]);
+    expect(rulesOf(evaluateInventory(labInventory({ pool: { dataPercent: 79.5 } }), defaults, { firing }))).toEqual(['pool-warning']);
+    const rules = withDefaults([{ id: 'pool-warning', enabled: true, severity: 'critical', threshold: 50 }, { id: 'pool-critical', enabled: false, severity: 'critical', threshold: 90 }]);
+    expect(evaluateInventory(labInventory({ pool: { dataPercent: 95 } }), rules).map((c) => [c.rule, c.severity])).toEqual([['pool-warning', 'critical']]);
   });
 
   it('follows the stored rules: thresholds, severities, disabled rules', () => {

@@ -1,18 +1,26 @@
 /**
- * Alert rules evaluated against what a host shows. Pure: the inputs are an inventory (or a count of failed reads),
- * the rules, and what the caller knows besides (fill trends, which alerts fire now, why auto-extension is blocked);
- * the output is the set of conditions that hold now. Turning conditions into started/ended alerts is store.ts's job.
+ * The one alert evaluator: rules evaluated against what a host shows, used by the server (alert engine, webhook,
+ * /metrics) and by the pages (components/inventory/derive.ts hostAlerts), so they raise the same alerts from the same
+ * figures. Pure and browser-safe (no server modules, no node:): the inputs are an inventory (or a count of failed
+ * reads), the rules, and what the caller knows besides (fill trends, which alerts fire now, why auto-extension is
+ * blocked); the output is the set of conditions that hold now. Turning conditions into started/ended alerts is
+ * store.ts's job.
  *
  * Decisions:
- * - Only classic (COW) snapshots have a COW area that can overflow; thin snapshots use the pool.
+ * - Only classic (COW) snapshots have a COW area that can overflow; thin snapshots use the pool, which has rules
+ *   of its own (pool-warning, pool-critical) on the fuller of its data and metadata: a pool stops at either.
  * - An invalid snapshot raises only "snapshot invalid" (its 100 % fill is the consequence, not news); a merging
  *   snapshot's data_percent is the merge's progress, not a fill, so no fill or time-to-full alerts for it.
+ * - Time to full only from a reliable trend (lib/alerts/trend.ts: enough samples over a long enough window).
  * - Hysteresis, so a value wobbling around a threshold does not start and end an alert on every poll: a firing fill
  *   alert ends only below threshold - 1 point; a firing time-to-full alert only at 1.25 x the threshold or when the
  *   snapshot stops filling.
  */
 import { formatHours, formatPercent, formatRate } from '@/lib/format';
+import { hrefs } from '@/lib/hrefs';
 import type { Inventory } from '@/lib/inventory/types';
+import type { InventoryLv } from '@/lib/lvm/model';
+import type { FillTrend } from './trend';
 import { RULE_INFO, type AlertFigures, type AlertLink, type AlertRule, type RuleId, type Severity } from './types';
 
 export interface Condition {
@@ -28,14 +36,9 @@ export interface Condition {
   link: AlertLink | null;
 }
 
-export interface TrendInput {
-  ratePerHour: number | null;
-  hoursToFull: number | null;
-}
-
 export interface EvaluationContext {
-  /** Fill trend per snapshot uuid (only trends with enough history to trust). */
-  trends?: ReadonlyMap<string, TrendInput>;
+  /** Fill trend per snapshot uuid (lib/alerts/trend.ts; unreliable ones are ignored). */
+  trends?: Readonly<Record<string, FillTrend | undefined>>;
   /** Keys of the alerts firing now (for hysteresis). */
   firing?: ReadonlySet<string>;
   /** Snapshot uuid -> why an auto-extend policy cannot grow it. */
@@ -50,15 +53,12 @@ export function alertKey(rule: RuleId, host: string, vg?: string | null, uuid?: 
   return vg && uuid ? `${rule}:${host}:${vg}/${uuid}` : `${rule}:${host}`;
 }
 
-function hostPath(host: string, page: string, vg: string, snapshot: string): string {
-  return `/hosts/${encodeURIComponent(host)}/${page}?${new URLSearchParams({ vg, snapshot }).toString()}`;
-}
-
-/** The wizards that help with an alert. */
+/** The pages that help with an alert. */
 export const wizardLinks = {
-  extend: (host: string, vg: string, snapshot: string): AlertLink => ({ label: 'Extend', href: hostPath(host, 'extend', vg, snapshot) }),
-  remove: (host: string, vg: string, snapshot: string): AlertLink => ({ label: 'Remove', href: hostPath(host, 'remove', vg, snapshot) }),
-  merge: (host: string, vg: string, snapshot: string): AlertLink => ({ label: 'Review merge', href: hostPath(host, 'merge', vg, snapshot) }),
+  extend: (host: string, vg: string, snapshot: string): AlertLink => ({ label: 'Extend', href: hrefs.extend(host, vg, snapshot) }),
+  remove: (host: string, vg: string, snapshot: string): AlertLink => ({ label: 'Remove', href: hrefs.remove(host, vg, snapshot) }),
+  merge: (host: string, vg: string, snapshot: string): AlertLink => ({ label: 'Review merge', href: hrefs.merge(host, vg, snapshot) }),
+  vg: (host: string, vg: string): AlertLink => ({ label: 'Open volume group', href: hrefs.vg(host, vg) }),
 };
 
 /** Every rule, with defaults for those not in `rules` (stored settings may predate a rule). */
@@ -74,6 +74,40 @@ function activeRule(rules: readonly AlertRule[], id: RuleId): AlertRule | undefi
 
 const thresholdOf = (r: AlertRule): number => r.threshold ?? RULE_INFO[r.id].defaults.threshold ?? 0;
 
+/** A rule's threshold when it is on, else null (the pages flag what the rules flag). */
+export function ruleThreshold(rules: readonly AlertRule[], id: RuleId): number | null {
+  const r = activeRule(rules, id);
+  return r ? thresholdOf(r) : null;
+}
+
+/** Whether `lv` is a classic snapshot whose COW area can still fill (active, not lost, not merging). */
+function isFilling(lv: InventoryLv): boolean {
+  return lv.kind === 'snapshot' && !lv.invalid && !lv.merging && !lv.mergeFailed && lv.cowPercent !== null && lv.cowPercent < 100;
+}
+
+/**
+ * Hours until a classic snapshot's COW area is full: the figure the time-to-full rule, the webhook and the pages
+ * use. Null when it is not filling, lost, merging (it empties), inactive, or the trend is not reliable yet.
+ */
+export function timeToFull(lv: InventoryLv, trend: FillTrend | undefined): number | null {
+  if (!isFilling(lv) || !trend?.reliable) return null;
+  const h = trend.hoursToFull;
+  return h === null || !Number.isFinite(h) ? null : h;
+}
+
+/** True for a filling classic snapshot whose trend is not reliable yet (too few samples, too short a window). */
+export function trendNotReliable(lv: InventoryLv, trend: FillTrend | undefined): boolean {
+  return isFilling(lv) && !trend?.reliable;
+}
+
+/** The fuller of a thin pool's data and metadata, and which one it is; null when lvm2 reports neither. */
+export function poolFill(lv: Pick<InventoryLv, 'dataPercent' | 'metadataPercent'>): { percent: number; of: 'data' | 'metadata' } | null {
+  const data = lv.dataPercent;
+  const meta = lv.metadataPercent;
+  if (data === null && meta === null) return null;
+  return (meta ?? -1) > (data ?? -1) ? { percent: meta ?? 0, of: 'metadata' } : { percent: data ?? 0, of: 'data' };
+}
+
 export function evaluateInventory(inv: Inventory, rules: readonly AlertRule[], ctx: EvaluationContext = {}): Condition[] {
   const out: Condition[] = [];
   const firing = ctx.firing ?? new Set<string>();
@@ -84,8 +118,14 @@ export function evaluateInventory(inv: Inventory, rules: readonly AlertRule[], c
   const invalid = activeRule(rules, 'snapshot-invalid');
   const mergeFailed = activeRule(rules, 'merge-failed');
   const blockedRule = activeRule(rules, 'autoextend-blocked');
+  const poolW = activeRule(rules, 'pool-warning');
+  const poolC = activeRule(rules, 'pool-critical');
 
   for (const lv of inv.lvs) {
+    if (lv.kind === 'thin-pool') {
+      out.push(...poolConditions(inv.host, lv, [poolW, poolC], firing));
+      continue;
+    }
     if (lv.kind !== 'snapshot') continue;
     const base = (rule: AlertRule, summary: string, figures: AlertFigures, link: AlertLink | null): Condition => ({
       key: alertKey(rule.id, inv.host, lv.vg, lv.uuid),
@@ -100,11 +140,12 @@ export function evaluateInventory(inv: Inventory, rules: readonly AlertRule[], c
       link,
     });
     const name = `${lv.vg}/${lv.name}`;
-    const trend = ctx.trends?.get(lv.uuid);
+    const trend = ctx.trends?.[lv.uuid];
+    const hoursToFull = timeToFull(lv, trend);
     const figures: AlertFigures = {
       fillPercent: lv.cowPercent,
-      ratePerHour: trend?.ratePerHour ?? null,
-      hoursToFull: trend?.hoursToFull ?? null,
+      ratePerHour: trend?.reliable ? trend.ratePerHour : null,
+      hoursToFull,
       sizeBytes: lv.sizeBytes,
       vgFreeBytes: vgFree.get(lv.vg),
     };
@@ -143,16 +184,44 @@ export function evaluateInventory(inv: Inventory, rules: readonly AlertRule[], c
           wizardLinks.extend(inv.host, lv.vg, lv.name)));
       }
     }
-    if (ttf && trend?.hoursToFull != null && fill < 100) {
+    if (ttf && hoursToFull !== null) {
       const t = thresholdOf(ttf);
       const key = alertKey('time-to-full', inv.host, lv.vg, lv.uuid);
       const limit = firing.has(key) ? t * TIME_TO_FULL_HYSTERESIS : t;
-      if (trend.hoursToFull < limit) {
+      if (hoursToFull < limit) {
         out.push(base(ttf,
-          `${name}: COW area full in about ${formatHours(trend.hoursToFull)} at ${formatRate(trend.ratePerHour)} (rule: < ${t} h)`,
+          `${name}: COW area full in about ${formatHours(hoursToFull)} at ${formatRate(figures.ratePerHour)} (rule: < ${t} h)`,
           figures, wizardLinks.extend(inv.host, lv.vg, lv.name)));
       }
     }
+  }
+  return out;
+}
+
+/** The thin-pool rules on one pool: data or metadata at or above the threshold (with the fill hysteresis). */
+function poolConditions(host: string, lv: InventoryLv, rules: readonly (AlertRule | undefined)[], firing: ReadonlySet<string>): Condition[] {
+  const fill = poolFill(lv);
+  if (!fill) return [];
+  const name = `${lv.vg}/${lv.name}`;
+  const out: Condition[] = [];
+  for (const rule of rules) {
+    if (!rule) continue;
+    const t = thresholdOf(rule);
+    const key = alertKey(rule.id, host, lv.vg, lv.uuid);
+    const limit = firing.has(key) ? t - FILL_HYSTERESIS_POINTS : t;
+    if (fill.percent < limit) continue;
+    out.push({
+      key,
+      rule: rule.id,
+      severity: rule.severity,
+      host,
+      vg: lv.vg,
+      lv: lv.name,
+      lvUuid: lv.uuid,
+      summary: `${name}: thin pool ${fill.of} ${formatPercent(fill.percent)} full (rule: ≥ ${t}%)`,
+      figures: { fillPercent: lv.dataPercent, metadataPercent: lv.metadataPercent, sizeBytes: lv.sizeBytes },
+      link: wizardLinks.vg(host, lv.vg),
+    });
   }
   return out;
 }

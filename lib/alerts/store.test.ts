@@ -98,6 +98,8 @@ describe('settings', () => {
       ['merge-failed', true, 'critical', null],
       ['host-unreachable', true, 'critical', 2],
       ['autoextend-blocked', true, 'warning', null],
+      ['pool-warning', true, 'warning', 80],
+      ['pool-critical', true, 'critical', 90],
     ]);
     const saved = saveRules(db, [{ id: 'fill-warning', enabled: true, severity: 'critical', threshold: 60 }]);
     expect(saved.find((r) => r.id === 'fill-warning')).toEqual({ id: 'fill-warning', enabled: true, severity: 'critical', threshold: 60 });

@@ -13,7 +13,9 @@ export type RuleId =
   | 'snapshot-invalid'
   | 'merge-failed'
   | 'host-unreachable'
-  | 'autoextend-blocked';
+  | 'autoextend-blocked'
+  | 'pool-warning'
+  | 'pool-critical';
 
 export interface AlertRule {
   id: RuleId;
@@ -89,27 +91,25 @@ export const RULE_INFO: Record<RuleId, RuleInfo> = {
     unit: null,
     defaults: { enabled: true, severity: 'warning', threshold: null },
   },
+  'pool-warning': {
+    title: 'Thin pool filling up',
+    description: 'A thin pool whose data or metadata is at least this full (thin volumes and snapshots stop when it is full).',
+    unit: '%',
+    min: 1,
+    max: 100,
+    defaults: { enabled: true, severity: 'warning', threshold: 80 },
+  },
+  'pool-critical': {
+    title: 'Thin pool almost full',
+    description: 'A thin pool whose data or metadata is at least this full (thin volumes and snapshots stop when it is full).',
+    unit: '%',
+    min: 1,
+    max: 100,
+    defaults: { enabled: true, severity: 'critical', threshold: 90 },
+  },
 };
 
 export const RULE_IDS = Object.keys(RULE_INFO) as RuleId[];
-
-/** The figures the inventory pages flag snapshots by, from the stored rules (null: that rule is off). */
-export interface AlertThresholds {
-  fillWarning: number | null;
-  fillCritical: number | null;
-  timeToFullHours: number | null;
-}
-
-export function alertThresholds(rules: readonly AlertRule[]): AlertThresholds {
-  const value = (id: RuleId) => {
-    const r = rules.find((x) => x.id === id) ?? { id, ...RULE_INFO[id].defaults };
-    return r.enabled ? r.threshold : null;
-  };
-  return { fillWarning: value('fill-warning'), fillCritical: value('fill-critical'), timeToFullHours: value('time-to-full') };
-}
-
-/** The thresholds of the default rules (80 %, 95 %, 6 h). */
-export const DEFAULT_THRESHOLDS: AlertThresholds = alertThresholds([]);
 
 /** Rules evaluated from a host's inventory (one successful read answers all of them for that host). */
 export const INVENTORY_RULES: readonly RuleId[] = [
@@ -119,11 +119,15 @@ export const INVENTORY_RULES: readonly RuleId[] = [
   'snapshot-invalid',
   'merge-failed',
   'autoextend-blocked',
+  'pool-warning',
+  'pool-critical',
 ];
 
 export interface AlertFigures {
-  /** COW fill (lvs data_percent). */
+  /** COW fill of a snapshot, or data fill of a thin pool (lvs data_percent). */
   fillPercent?: number | null;
+  /** Metadata fill of a thin pool (lvs metadata_percent); only on thin-pool alerts. */
+  metadataPercent?: number | null;
   /** Percentage points per hour. */
   ratePerHour?: number | null;
   hoursToFull?: number | null;

@@ -1,7 +1,7 @@
 import 'server-only';
 import { dehydrate, type DehydratedState } from '@tanstack/react-query';
 import { getRules } from '@/lib/alerts/store';
-import { alertThresholds, type AlertThresholds } from '@/lib/alerts/types';
+import type { AlertRule } from '@/lib/alerts/types';
 import { config } from '@/lib/config/hosts';
 import { env } from '@/lib/env';
 import { inventoryKeys, toHostInventoryData, type HostInventoryData, type HostRef } from '@/lib/inventory/client';
@@ -21,8 +21,8 @@ export interface PrefetchedInventory {
   hosts: HostRef[];
   pollMs: number;
   state: DehydratedState;
-  /** From the stored alert rules: what the pages flag as filling up or full soon. */
-  thresholds: AlertThresholds;
+  /** The stored alert rules: the pages evaluate them with the server's evaluator (lib/alerts/rules.ts). */
+  rules: AlertRule[];
 }
 
 /**
@@ -63,5 +63,5 @@ export async function prefetchInventory(hostIds?: readonly string[]): Promise<Pr
     // Only what this server read before; whether the host answers now is left to the browser's first poll.
     if (last) qc.setQueryData<HostInventoryData>(key, { inventory: { ...last, reachable: true, trends: trendsFor(last) } });
   }
-  return { hosts, pollMs, state: dehydrate(qc), thresholds: alertThresholds(getRules(db())) };
+  return { hosts, pollMs, state: dehydrate(qc), rules: getRules(db()) };
 }

@@ -1,12 +1,12 @@
 import 'server-only';
 import { db } from '@/lib/store/db';
-import { fillTrend, recentSamplesByLv } from '@/lib/store/samples';
+import { fillTrend, TREND_WINDOW_MS, type FillTrend } from '@/lib/alerts/trend';
+import { recentSamplesByLv } from '@/lib/store/samples';
 import { inventoryView } from './service';
 import type { Inventory } from './types';
 
-export interface SnapshotTrend {
-  ratePerHour: number | null;
-  hoursToFull: number | null;
+/** The trend the alert rules use too (lib/alerts/trend.ts), with samples for a sparkline. */
+export interface SnapshotTrend extends FillTrend {
   /** Recent samples for a sparkline: [epoch ms, percent]. */
   samples: [number, number][];
 }
@@ -20,7 +20,6 @@ export interface HostInventoryResponse extends Inventory {
   trends: Record<string, SnapshotTrend>;
 }
 
-const TREND_WINDOW_MS = 2 * 3_600_000;
 const SPARK_POINTS = 60;
 
 export function trendsFor(inv: Inventory): Record<string, SnapshotTrend> {

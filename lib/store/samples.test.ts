@@ -1,39 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { fillTrend, recordSamples, sampleHistory, pruneSamples } from './samples';
+import { recordSamples, sampleHistory, pruneSamples } from './samples';
 import { openDb } from './sqlite';
 import type { Inventory } from '@/lib/inventory/types';
 
 const H = 3_600_000;
 
-describe('fillTrend', () => {
-  it('is unknown with fewer than two samples', () => {
-    expect(fillTrend([{ at: 0, percent: 10 }])).toEqual({ ratePerHour: null, hoursToFull: null });
-  });
-  it('fits a steady fill and projects the time to full', () => {
-    const t = fillTrend([0, 1, 2, 3].map((h) => ({ at: h * H, percent: 10 + 5 * h })));
-    expect(t.ratePerHour).toBeCloseTo(5, 6);
-    expect(t.hoursToFull).toBeCloseTo((100 - 25) / 5, 6);
-  });
-  it('says nothing about time to full when the fill is flat', () => {
-    const t = fillTrend([0, 1, 2].map((h) => ({ at: h * H, percent: 40 })));
-    expect(t.ratePerHour).toBeCloseTo(0, 6);
-    expect(t.hoursToFull).toBeNull();
-  });
-  it('starts over after an extension lowered the percentage', () => {
-    const t = fillTrend([
-      { at: 0, percent: 60 },
-      { at: H, percent: 90 },
-      { at: 2 * H, percent: 45 },
-      { at: 3 * H, percent: 47 },
-    ]);
-    expect(t.ratePerHour).toBeCloseTo(2, 6);
-  });
-});
-
 describe('COW samples in SQLite', () => {
   it('records active snapshots only, reads them back, prunes old ones', () => {
     const db = openDb(':memory:');
-    const base = { vg: 'vg0', path: null, attr: 'swi-a-s---', kind: 'snapshot', origin: 'web', pool: null, active: true, open: false, merging: false, invalid: false, mergeFailed: false, skipActivation: false, createdAt: null, hidden: false } as const;
+    const base = { vg: 'vg0', path: null, attr: 'swi-a-s---', kind: 'snapshot', origin: 'web', pool: null, active: true, open: false, merging: false, invalid: false, mergeFailed: false, skipActivation: false, createdAt: null, hidden: false, metadataPercent: null } as const;
     const inv = (at: number, pct: number | null): Inventory => ({
       host: 'lab', vgs: [], domains: [], libvirt: 'ok', collectedAt: new Date(at).toISOString(), durationMs: 1,
       lvs: [

@@ -1,10 +1,9 @@
+import type { Sample } from '@/lib/alerts/trend';
 import type { Inventory } from '@/lib/inventory/types';
 import type { Db } from './sqlite';
 
-export interface Sample {
-  at: number;
-  percent: number;
-}
+// The trend computed from these samples (fillTrend) is lib/alerts/trend.ts: one figure for pages and alerts.
+export type { Sample };
 
 /** Record the COW fill of every active classic snapshot in one transaction. */
 export function recordSamples(db: Db, inv: Inventory): number {
@@ -43,41 +42,4 @@ export function recentSamplesByLv(db: Db, host: string, sinceMs: number, now = D
     list.push({ at: r.at, percent: r.percent });
   }
   return m;
-}
-
-export interface FillTrend {
-  /** Percentage points per hour (least squares over the window); null with fewer than two samples. */
-  ratePerHour: number | null;
-  /** Hours until 100 % at that rate; null when not filling. */
-  hoursToFull: number | null;
-}
-
-/**
- * Fill rate by least squares over the samples after the last drop (an extension lowers the percentage: only the
- * samples since then describe the current COW area).
- */
-export function fillTrend(samples: readonly Sample[], current?: number): FillTrend {
-  let start = 0;
-  for (let i = 1; i < samples.length; i++) {
-    if ((samples[i]?.percent ?? 0) < (samples[i - 1]?.percent ?? 0) - 0.5) start = i;
-  }
-  const s = samples.slice(start);
-  if (s.length < 2) return { ratePerHour: null, hoursToFull: null };
-  const t0 = s[0]?.at ?? 0;
-  const xs = s.map((p) => (p.at - t0) / 3_600_000);
-  const ys = s.map((p) => p.percent);
-  const n = s.length;
-  const mx = xs.reduce((a, b) => a + b, 0) / n;
-  const my = ys.reduce((a, b) => a + b, 0) / n;
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < n; i++) {
-    num += ((xs[i] ?? 0) - mx) * ((ys[i] ?? 0) - my);
-    den += ((xs[i] ?? 0) - mx) ** 2;
-  }
-  if (den === 0) return { ratePerHour: null, hoursToFull: null };
-  const rate = num / den;
-  const now = current ?? ys[n - 1] ?? 0;
-  const hoursToFull = rate > 0.01 ? Math.max(0, (100 - now) / rate) : null;
-  return { ratePerHour: rate, hoursToFull };
 }

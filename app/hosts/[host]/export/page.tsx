@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import { ExportSnapshotWizard } from '@/components/wizards/export-snapshot-wizard';
-import { utcDateStamp } from '@/components/wizards/format';
+import { utcDateStamp } from '@/lib/format';
 import type { HostParams, SearchParams } from '../../load';
 import { snapshotWizardPage } from '../../snapshot-wizard-page';
 

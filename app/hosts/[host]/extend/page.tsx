@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import { ExtendSnapshotWizard } from '@/components/wizards/extend-snapshot-wizard';
-import { snapshotAutoextendAction } from '../../actions';
+import { snapshotAutoextendAction } from '@/components/wizards/actions';
 import type { HostParams, SearchParams } from '../../load';
 import { snapshotWizardPage } from '../../snapshot-wizard-page';
 

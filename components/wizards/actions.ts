@@ -10,7 +10,7 @@ import { createSnapshotParams, exportSnapshotParams, extendSnapshotParams, remov
 import { formatZodError } from '@/lib/ops/registry';
 import { planScript } from '@/lib/ops/render';
 import type { Check, Plan } from '@/lib/ops/types';
-import { LVMCONFIG_AUTOEXTEND_ARGV, parseLvmconfigAutoextend, type AutoextendResult } from './lvmconfig';
+import { LVMCONFIG_AUTOEXTEND_ARGV, parseLvmconfigAutoextend, type AutoextendResult } from '@/lib/lvm/lvmconfig';
 
 // The wizards' server side. Every action checks its caller (an action is a public endpoint), validates its input
 // with zod before anything else, and returns failures as values for the wizard to show. The operation parameters
