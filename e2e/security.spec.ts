@@ -1,9 +1,11 @@
 import { expect, request, test, type APIRequestContext } from '@playwright/test';
-import { readdirSync, readFileSync, existsSync, statSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, existsSync, rmSync, statSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { BASE_URL, E2E_ADMIN_PASSWORD } from './env';
+import { BASE_URL, E2E_ADMIN_PASSWORD, E2E_PORT, LAB_DIR } from './env';
 import { FORGED_FORWARDING_HEADERS, HOSTILE_FILES, HOSTILE_NAMES, RESERVED_LV_NAMES } from './hostile-inputs';
+import { killServer, startServer } from './server';
 
 // The sweep: every route handler, page and server action of the build, without a session, as a viewer, and with
 // hostile inputs. Routes and pages are found on disk, server actions in the build's manifest, so a new one is
@@ -156,8 +158,14 @@ test.describe('hostile input corpus', () => {
  * POST /api/session from a chosen loopback address (Linux routes all of 127/8 to lo): the socket address the
  * server sees, which Playwright's request API cannot choose.
  */
-function loginFrom(localAddress: string, username: string, password: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string; ms: number }> {
-  const url = new URL('/api/session', BASE_URL);
+function loginFrom(
+  localAddress: string,
+  username: string,
+  password: string,
+  headers: Record<string, string> = {},
+  base: string = BASE_URL,
+): Promise<{ status: number; body: string; ms: number; setCookie: string[] }> {
+  const url = new URL('/api/session', base);
   const data = JSON.stringify({ username, password });
   const t0 = Date.now();
   return new Promise((resolve, reject) => {
@@ -167,7 +175,7 @@ function loginFrom(localAddress: string, username: string, password: string, hea
         let body = '';
         res.setEncoding('utf8');
         res.on('data', (c: string) => (body += c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body, ms: Date.now() - t0 }));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body, ms: Date.now() - t0, setCookie: res.headers['set-cookie'] ?? [] }));
       },
     );
     req.on('error', reject);
@@ -231,6 +239,49 @@ test('the login form (a server action) counts the socket address too', async ({ 
   await ctx.close();
   const failures = (await securityEvents(api, '&operation=login-failure')).filter((e) => e.id > since);
   expect(failures.map((e) => e.address)).toEqual(['127.0.0.1']);
+});
+
+test.describe('behind a trusted proxy, with secure cookies', () => {
+  // A second server of the build: COWHERD_TRUSTED_PROXIES=127.0.0.1 (the "proxy" is this test on 127.0.0.1) and
+  // COWHERD_SECURE_COOKIES=1.
+  const PORT = E2E_PORT + 100;
+  const BASE = `http://127.0.0.1:${PORT}`;
+  const DATA = `/tmp/cowherd-proxy-${PORT}`;
+  let server: ChildProcess | undefined;
+  test.afterAll(() => killServer(server, 'SIGTERM'));
+
+  test('forwarded addresses are believed from the proxy only, and the cookie is __Host- with Secure', async () => {
+    test.setTimeout(240_000);
+    rmSync(DATA, { recursive: true, force: true });
+    mkdirSync(DATA, { recursive: true });
+    server = await startServer({
+      port: PORT,
+      dataDir: DATA,
+      config: path.join(LAB_DIR, 'cowherd.config.json'),
+      env: { COWHERD_TRUSTED_PROXIES: '127.0.0.1/32', COWHERD_SECURE_COOKIES: '1', COWHERD_SSH_CONTROL_DIR: path.join(DATA, 'ssh') },
+    });
+    // Through the proxy, the client is the rightmost address the proxy appended; what the client prepended is ignored.
+    const viaProxy = (client: string, password: string) =>
+      loginFrom('127.0.0.1', 'admin', password, { 'X-Forwarded-For': `6.6.6.6, ${client}` }, BASE);
+    const statuses: number[] = [];
+    for (let i = 0; i < 11; i++) statuses.push((await viaProxy('203.0.113.9', `wrong-${i}`)).status);
+    expect(statuses).toEqual([...Array<number>(10).fill(401), 429]);
+    // Another client behind the same proxy is another client.
+    const ok = await viaProxy('198.51.100.1', E2E_ADMIN_PASSWORD);
+    expect(ok.status, ok.body).toBe(200);
+    // A client that is not the proxy is itself, whatever it forwards.
+    for (let i = 0; i < 10; i++) await loginFrom('127.0.0.9', 'nobody', `x-${i}`, { 'X-Forwarded-For': `203.0.113.${i}` }, BASE);
+    expect((await loginFrom('127.0.0.9', 'nobody', 'x', { 'X-Forwarded-For': '203.0.113.200' }, BASE)).status).toBe(429);
+
+    // __Host-: Secure, Path=/, no Domain (browsers refuse the name otherwise).
+    const cookie = ok.setCookie.find((c) => c.startsWith('__Host-cowherd_session='));
+    expect(cookie, ok.setCookie.join(' | ')).toBeDefined();
+    expect(cookie).toMatch(/; Path=\/(;|$)/);
+    expect(cookie).toMatch(/; Secure(;|$)/);
+    expect(cookie).toMatch(/; HttpOnly(;|$)/);
+    expect(cookie).not.toMatch(/Domain=/i);
+    expect(ok.setCookie.some((c) => c.startsWith('cowherd_session='))).toBe(false);
+  });
 });
 
 test.describe('tokens end', () => {

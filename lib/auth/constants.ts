@@ -26,3 +26,6 @@ export function sessionCookieName(secure: boolean): string {
 /** Lifetimes an API token can be given at creation, in days (no "never": a forgotten token must end). */
 export const TOKEN_EXPIRY_DAYS = [7, 30, 90, 365] as const;
 export const DEFAULT_TOKEN_EXPIRY_DAYS = 90;
+
+/** Both names, for proxy.ts's cheap presence check (it cannot read the environment's cookie choice cheaply). */
+export const SESSION_COOKIE_NAMES: readonly string[] = [SESSION_COOKIE, SECURE_SESSION_COOKIE];
