@@ -225,6 +225,19 @@ test.describe('login cannot be turned against the admin (issue 10)', () => {
     const filtered = await securityEvents(api, '&operation=login-lock');
     expect(filtered.every((e) => e.operation === 'login-lock')).toBe(true);
   });
+
+  test('the Audit page shows the lock, filtered by kind and event', async ({ page }) => {
+    await page.goto('/audit');
+    await page.getByLabel('Kind').selectOption('security');
+    await expect(page).toHaveURL(/[?&]kind=security/);
+    await page.getByLabel('Operation or event').selectOption('login-lock');
+    await expect(page).toHaveURL(/[?&]operation=login-lock/);
+    const row = page.getByRole('row').filter({ hasText: `from ${attacker}` });
+    await expect(row.first()).toContainText('Sign-in locked');
+    await expect(row.first()).toContainText('10 failed sign-ins');
+    await expect(page.getByRole('cell', { name: 'Failed sign-in', exact: true })).toHaveCount(0);
+    await expect(page.getByRole('cell', { name: 'Sign-in locked', exact: true }).first()).toBeVisible();
+  });
 });
 
 test('the login form (a server action) counts the socket address too', async ({ browser, request: api }) => {
