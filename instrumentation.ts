@@ -2,6 +2,8 @@
 // and take over jobs that were running when the server stopped.
 export async function register() {
   if (process.env.NEXT_RUNTIME !== 'nodejs') return;
+  // First, before any request: route handlers learn the socket address only through this stamp (lib/auth/peer-stamp.ts).
+  (await import('@/lib/auth/peer-stamp')).installPeerStamp();
   const { config } = await import('@/lib/config/hosts');
   config(); // a bad hosts file fails start-up with its message
   const { ensureInitialAdmin } = await import('@/lib/auth/bootstrap');

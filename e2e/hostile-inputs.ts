@@ -18,3 +18,23 @@ export const HOSTILE_FILES: readonly string[] = [
   '-o.qcow2', 'x.qcow2;id', 'x$(id).qcow2', 'x`id`.qcow2', 'x y.qcow2', 'x\n.qcow2', 'x.raw', 'x.qcow2/', '',
   'x'.repeat(250) + '.qcow2', 'ｘ.qcow2',
 ];
+
+/**
+ * Headers a client sends to pass for someone else (issue 10: Next.js keeps a client's X-Forwarded-For). Without a
+ * trusted proxy none of them may change which client a login is counted for. The peer stamp's own header is among
+ * them: the server overwrites it with the socket address.
+ */
+export const FORGED_FORWARDING_HEADERS: readonly Record<string, string>[] = [
+  { 'X-Forwarded-For': '10.9.0.1' },
+  { 'X-Forwarded-For': '10.9.0.2, 10.9.0.3' },
+  { 'X-Forwarded-For': '127.0.0.1' },
+  { 'X-Forwarded-For': '::1' },
+  { 'X-Forwarded-For': '2001:db8::1' },
+  { 'X-Forwarded-For': 'unknown' },
+  { 'X-Forwarded-For': `${'1.'.repeat(300)}1` },
+  { 'X-Real-IP': '10.9.0.4' },
+  { 'X-Forwarded-For': '10.9.0.5', 'X-Real-IP': '10.9.0.6' },
+  { Forwarded: 'for=10.9.0.7;proto=https' },
+  { 'X-Cowherd-Peer': '10.9.0.8' },
+  { 'X-Cowherd-Peer': '10.9.0.9', 'X-Forwarded-For': '10.9.0.10', 'X-Real-IP': '10.9.0.11' },
+];

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseCidrList } from './auth/address';
 
 // The one place where the process environment is read and validated.
 const envSchema = z.object({
@@ -13,6 +14,19 @@ const envSchema = z.object({
   COWHERD_ADMIN_PASSWORD: z.string().min(8, 'COWHERD_ADMIN_PASSWORD must be at least 8 characters').optional(),
   /** Set when served over https (directly or behind a TLS proxy): session cookies get the Secure flag. */
   COWHERD_SECURE_COOKIES: z.enum(['0', '1', 'true', 'false']).optional().transform((v) => v === '1' || v === 'true'),
+  /**
+   * Reverse proxies whose X-Forwarded-For / X-Real-IP are believed (CIDR list, comma or space separated, e.g.
+   * `127.0.0.1/32, ::1`). Default none: the socket address is the client, whatever headers it sends.
+   */
+  COWHERD_TRUSTED_PROXIES: z
+    .string()
+    .default('')
+    .transform((v, ctx) => {
+      const r = parseCidrList(v);
+      if (r.ok) return r.value;
+      ctx.addIssue({ code: 'custom', message: `COWHERD_TRUSTED_PROXIES: ${r.error}` });
+      return z.NEVER;
+    }),
   /** Where ssh keeps its ControlMaster sockets; must be short (unix socket paths are limited to ~100 bytes). */
   COWHERD_SSH_CONTROL_DIR: z.string().min(1).optional(),
   /**

@@ -101,7 +101,8 @@ export default async function SettingsPage() {
         <Card title="API tokens" id="tokens-heading">
           <p className="mb-4 text-sm text-slate-600">
             For scripts and monitoring: send <code className="font-mono text-xs">Authorization: Bearer &lt;token&gt;</code>.
-            A token acts with its own role, whoever created it.
+            A token acts with its own role (never above its creator&apos;s), stops working when it expires, and is
+            revoked when its creator is deleted or demoted.
           </p>
           {tokens.length === 0 ? (
             <p className="text-sm text-slate-500">No tokens yet.</p>
@@ -114,6 +115,7 @@ export default async function SettingsPage() {
                     <th scope="col" className={th}>Role</th>
                     <th scope="col" className={th}>Created by</th>
                     <th scope="col" className={th}>Created</th>
+                    <th scope="col" className={th}>Expires</th>
                     <th scope="col" className={th}>Last used</th>
                     <th scope="col" className={`${th} text-right`}>
                       <span className="sr-only">Actions</span>
@@ -123,10 +125,19 @@ export default async function SettingsPage() {
                 <tbody className="divide-y divide-slate-100">
                   {tokens.map((t) => (
                     <tr key={t.id}>
-                      <td className={`${td} font-medium text-slate-900`}>{t.name}</td>
+                      <td className={`${td} font-medium text-slate-900`}>
+                        {t.name} <span className="font-normal text-slate-500">#{t.id}</span>
+                      </td>
                       <td className={td}>{t.role}</td>
                       <td className={td}>{t.createdBy ?? '—'}</td>
                       <td className={td}>{when(t.createdAt)}</td>
+                      <td className={td}>
+                        {t.expired ? (
+                          <span className="font-medium text-red-700">expired {when(t.expiresAt)}</span>
+                        ) : (
+                          when(t.expiresAt)
+                        )}
+                      </td>
                       <td className={td}>{when(t.lastUsedAt)}</td>
                       <td className={`${td} text-right`}>
                         <RevokeTokenButton id={t.id} name={t.name} />

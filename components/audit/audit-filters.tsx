@@ -13,16 +13,37 @@ const select =
 export function AuditFilters({
   hosts,
   operations,
+  events,
+  kind,
   host,
   operation,
 }: {
   hosts: { id: string; name: string }[];
   operations: { value: string; label: string }[];
+  /** Security events (sign-ins, account and setting changes). */
+  events: { value: string; label: string }[];
+  kind?: 'command' | 'security';
   host?: string;
   operation?: string;
 }) {
   return (
     <Form action="/audit" className="flex flex-wrap items-end gap-4" aria-label="Filter the audit log">
+      <div>
+        <label htmlFor="audit-kind" className="block text-sm font-medium text-slate-700">
+          Kind
+        </label>
+        <select
+          id="audit-kind"
+          name="kind"
+          defaultValue={kind ?? ''}
+          onChange={(e) => e.currentTarget.form?.requestSubmit()}
+          className={select}
+        >
+          <option value="">Everything</option>
+          <option value="command">Commands on hosts</option>
+          <option value="security">Security events</option>
+        </select>
+      </div>
       <div>
         <label htmlFor="audit-host" className="block text-sm font-medium text-slate-700">
           Host
@@ -44,7 +65,7 @@ export function AuditFilters({
       </div>
       <div>
         <label htmlFor="audit-operation" className="block text-sm font-medium text-slate-700">
-          Operation
+          Operation or event
         </label>
         <select
           id="audit-operation"
@@ -53,12 +74,21 @@ export function AuditFilters({
           onChange={(e) => e.currentTarget.form?.requestSubmit()}
           className={select}
         >
-          <option value="">All operations</option>
-          {operations.map((o) => (
-            <option key={o.value} value={o.value}>
-              {o.label}
-            </option>
-          ))}
+          <option value="">All operations and events</option>
+          <optgroup label="Operations">
+            {operations.map((o) => (
+              <option key={o.value} value={o.value}>
+                {o.label}
+              </option>
+            ))}
+          </optgroup>
+          <optgroup label="Security events">
+            {events.map((o) => (
+              <option key={o.value} value={o.value}>
+                {o.label}
+              </option>
+            ))}
+          </optgroup>
         </select>
       </div>
       <noscript>

@@ -1,7 +1,7 @@
 'use client';
 
 import { useActionState } from 'react';
-import { changePasswordAction, type FormState } from '@/app/settings/actions';
+import { changePasswordAction, type FormState } from './settings-actions';
 import { FormMessage, inputClass, primaryButtonClass } from './form-message';
 
 const initial: FormState = { ok: false, error: null, message: null };

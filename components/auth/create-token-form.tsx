@@ -1,9 +1,10 @@
 'use client';
 
 import { useActionState, useState } from 'react';
-import { createTokenAction, type TokenFormState } from '@/app/settings/actions';
+import { createTokenAction, type TokenFormState } from './settings-actions';
 import { FormMessage, inputClass, primaryButtonClass, secondaryButtonClass } from './form-message';
 import { RoleSelect } from './role-select';
+import { DEFAULT_TOKEN_EXPIRY_DAYS, TOKEN_EXPIRY_DAYS } from '@/lib/auth/constants';
 
 const initial: TokenFormState = { ok: false, error: null, message: null, created: null };
 
@@ -15,7 +16,7 @@ export function CreateTokenForm() {
         <h3 id="create-token-heading" className="text-sm font-semibold text-slate-900">
           Create an API token
         </h3>
-        <div className="grid gap-3 sm:grid-cols-3">
+        <div className="grid gap-3 sm:grid-cols-4">
           <div className="sm:col-span-2">
             <label htmlFor="token-name" className="block text-sm font-medium text-slate-700">
               Token name
@@ -35,6 +36,18 @@ export function CreateTokenForm() {
               Token role
             </label>
             <RoleSelect id="token-role" />
+          </div>
+          <div>
+            <label htmlFor="token-expiry" className="block text-sm font-medium text-slate-700">
+              Expires after
+            </label>
+            <select id="token-expiry" name="expiresInDays" defaultValue={DEFAULT_TOKEN_EXPIRY_DAYS} className={inputClass}>
+              {TOKEN_EXPIRY_DAYS.map((d) => (
+                <option key={d} value={d}>
+                  {d} days
+                </option>
+              ))}
+            </select>
           </div>
         </div>
         {state.created ? null : <FormMessage state={state} />}

@@ -1,7 +1,7 @@
 'use client';
 
 import { useActionState } from 'react';
-import { createUserAction, type FormState } from '@/app/settings/actions';
+import { createUserAction, type FormState } from './settings-actions';
 import { FormMessage, inputClass, primaryButtonClass } from './form-message';
 import { RoleSelect } from './role-select';
 

@@ -1,7 +1,7 @@
 'use client';
 
 import { useActionState } from 'react';
-import { signIn, type SignInState } from '@/app/login/actions';
+import { signIn, type SignInState } from './actions';
 
 const initialState: SignInState = { error: null, username: '' };
 

@@ -1,7 +1,7 @@
 'use client';
 
 import { useActionState } from 'react';
-import { revokeTokenAction, type FormState } from '@/app/settings/actions';
+import { revokeTokenAction, type FormState } from './settings-actions';
 import { dangerButtonClass, FormMessage } from './form-message';
 
 const initial: FormState = { ok: false, error: null, message: null };

@@ -1,7 +1,7 @@
 'use client';
 
 import { useActionState } from 'react';
-import { deleteUserAction, setUserRoleAction, type FormState } from '@/app/settings/actions';
+import { deleteUserAction, setUserRoleAction, type FormState } from './settings-actions';
 import type { Role } from '@/lib/auth/roles';
 import { dangerButtonClass, FormMessage, secondaryButtonClass } from './form-message';
 import { RoleSelect } from './role-select';

@@ -1,14 +1,23 @@
+import 'server-only';
+import { env } from '@/lib/env';
+import { resolveClientAddress } from './address';
+import { stampedPeer } from './peer-stamp';
+
+let warned = false;
+
 /**
- * The client's address for rate limiting. Next.js sets X-Forwarded-For to the socket address when the request has
- * none, and a TLS proxy in front appends the address it saw; the rightmost entry is therefore the one added by the
- * nearest hop, which a client cannot choose (a client can only prepend to what that hop appends).
+ * The client's address for the login limits and the audit log: the socket peer (stamped by instrumentation.ts),
+ * or what a proxy listed in COWHERD_TRUSTED_PROXIES says. "unknown" when the stamp is missing (a development
+ * server without instrumentation), which shares one strictly limited bucket.
  */
 export function clientIp(headers: Headers): string {
-  const forwarded = headers.get('x-forwarded-for');
-  const last = forwarded
-    ?.split(',')
-    .map((s) => s.trim())
-    .filter(Boolean)
-    .at(-1);
-  return (last ?? headers.get('x-real-ip') ?? 'unknown').slice(0, 64);
+  const peer = stampedPeer(headers);
+  if (peer === null && !warned) {
+    warned = true;
+    console.warn('cowherd: the socket address of requests is unknown (peer stamp not installed); logins share one limit');
+  }
+  return resolveClientAddress(
+    { peer, forwardedFor: headers.get('x-forwarded-for'), realIp: headers.get('x-real-ip') },
+    env().COWHERD_TRUSTED_PROXIES,
+  );
 }

@@ -1,7 +1,7 @@
 import 'server-only';
 import { cookies } from 'next/headers';
 import { env } from '@/lib/env';
-import { SESSION_COOKIE } from './constants';
+import { sessionCookieName } from './constants';
 
 export interface SessionCookieOptions {
   httpOnly: true;
@@ -15,15 +15,20 @@ export function sessionCookieOptions(expiresAt: Date, secure: boolean = env().CO
   return { httpOnly: true, sameSite: 'strict', path: '/', secure, expires: expiresAt };
 }
 
+/** The cookie's name follows its options: `__Host-` only when Secure (browsers refuse it otherwise). */
+function name(): string {
+  return sessionCookieName(env().COWHERD_SECURE_COOKIES);
+}
+
 /** Set the session cookie (server actions and route handlers only: server components cannot set cookies). */
 export async function setSessionCookie(id: string, expiresAt: Date): Promise<void> {
-  (await cookies()).set(SESSION_COOKIE, id, sessionCookieOptions(expiresAt));
+  (await cookies()).set(name(), id, sessionCookieOptions(expiresAt));
 }
 
 export async function clearSessionCookie(): Promise<void> {
-  (await cookies()).set(SESSION_COOKIE, '', sessionCookieOptions(new Date(0)));
+  (await cookies()).set(name(), '', sessionCookieOptions(new Date(0)));
 }
 
 export async function readSessionCookie(): Promise<string | undefined> {
-  return (await cookies()).get(SESSION_COOKIE)?.value;
+  return (await cookies()).get(name())?.value;
 }

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb, type Db } from '@/lib/store/db';
-import { clientIp } from './client-ip';
 import { cookieFromHeader, isSameOrigin, principalFrom, withApi, type Principal } from './guard';
 import { createSession } from './sessions';
 import { createApiToken } from './tokens';
@@ -12,6 +11,8 @@ let db: Db;
 let viewerCookie: string;
 let adminCookie: string;
 let operatorToken: string;
+let operatorTokenId: number;
+let expiredToken: string;
 
 beforeAll(async () => {
   db = openDb(':memory:');
@@ -21,9 +22,13 @@ beforeAll(async () => {
   if (!viewer.ok || !admin.ok) throw new Error('setup');
   viewerCookie = createSession(db, viewer.value.id).id;
   adminCookie = createSession(db, admin.value.id).id;
-  const t = createApiToken(db, { name: 'ci', role: 'operator' }, admin.value.id);
+  const t = createApiToken(db, { name: 'ci', role: 'operator' }, { userId: admin.value.id, role: 'admin' });
   if (!t.ok) throw new Error(t.error);
   operatorToken = t.value.token;
+  operatorTokenId = t.value.id;
+  const old = createApiToken(db, { name: 'old', role: 'admin', expiresInDays: 7 }, { userId: admin.value.id, role: 'admin' }, new Date(Date.now() - 8 * 24 * 3_600_000));
+  if (!old.ok) throw new Error(old.error);
+  expiredToken = old.value.token;
 });
 afterAll(() => {
   delete g.__cowherdDb;
@@ -46,12 +51,13 @@ describe('cookieFromHeader', () => {
 
 describe('principalFrom', () => {
   it('knows sessions and tokens', () => {
-    expect(principalFrom(db, null, adminCookie)).toEqual({ kind: 'session', username: 'ada', role: 'admin', userId: 2 });
+    expect(principalFrom(db, null, adminCookie)).toEqual({ kind: 'session', username: 'ada', role: 'admin', userId: 2, tokenId: null });
     expect(principalFrom(db, `Bearer ${operatorToken}`, undefined)).toEqual({
       kind: 'token',
-      username: 'token:ci',
+      username: `token:ci#${operatorTokenId}`,
       role: 'operator',
       userId: null,
+      tokenId: operatorTokenId,
     });
   });
   it('does not fall back to the cookie when a bad Authorization header is sent', () => {
@@ -91,7 +97,7 @@ describe('withApi', () => {
 
   it('passes the principal of a session or a token', async () => {
     const bySession = await echo(req('GET', { cookie: `cowherd_session=${adminCookie}` }), {});
-    expect(await bySession.json()).toEqual({ principal: { kind: 'session', username: 'ada', role: 'admin', userId: 2 } });
+    expect(await bySession.json()).toEqual({ principal: { kind: 'session', username: 'ada', role: 'admin', userId: 2, tokenId: null } });
     const byToken = await echo(req('POST', { authorization: `Bearer ${operatorToken}` }), {});
     expect(byToken.status).toBe(200);
     expect(await byToken.json()).toMatchObject({ principal: { kind: 'token', role: 'operator' } });
@@ -108,10 +114,15 @@ describe('withApi', () => {
   });
 });
 
-describe('clientIp', () => {
-  it('takes the address added by the nearest hop', () => {
-    expect(clientIp(new Headers({ 'x-forwarded-for': '1.2.3.4' }))).toBe('1.2.3.4');
-    expect(clientIp(new Headers({ 'x-forwarded-for': 'spoofed, 203.0.113.9' }))).toBe('203.0.113.9');
-    expect(clientIp(new Headers())).toBe('unknown');
+describe('refused tokens', () => {
+  it.each([
+    ['an expired token', () => `Bearer ${expiredToken}`, 'token expired'],
+    ['an unknown token', () => 'Bearer cowherd_nope', 'invalid token'],
+    ['another scheme', () => `Basic ${operatorToken}`, 'invalid Authorization header: expected Bearer <token>'],
+  ])('%s: 401 saying why', async (_what, authorization, error) => {
+    const res = await echo(req('GET', { authorization: authorization() }), {});
+    expect(res.status).toBe(401);
+    expect(await res.json()).toEqual({ error });
+    expect(res.headers.get('www-authenticate')).toBe(`Bearer error="invalid_token", error_description="${error}"`);
   });
 });

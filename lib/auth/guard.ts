@@ -2,8 +2,9 @@ import 'server-only';
 import { cookies, headers } from 'next/headers';
 import { forbidden, redirect } from 'next/navigation';
 import { cache } from 'react';
+import { env } from '@/lib/env';
 import { db as defaultDb, type Db } from '@/lib/store/db';
-import { PATH_HEADER, SESSION_COOKIE } from './constants';
+import { PATH_HEADER, sessionCookieName } from './constants';
 import { loginUrl } from './redirect';
 import { roleAtLeast, type Role } from './roles';
 import { lookupSession } from './sessions';
@@ -14,12 +15,20 @@ import { lookupApiToken } from './tokens';
 
 export type Principal = {
   kind: 'session' | 'token';
-  /** For a token, `token:<name>`, so audit entries show which token ran a command. */
+  /**
+   * For a token, `token:<name>#<id>`, so audit entries and jobs show which token ran a command (names can repeat
+   * and be reused after a revocation; the id cannot).
+   */
   username: string;
   role: Role;
   /** The user's id for a session; null for a token. */
   userId: number | null;
+  /** The token's id for a token; null for a session. */
+  tokenId: number | null;
 };
+
+/** Who sends these credentials, or why they are refused (shown in the 401). */
+export type Authentication = { ok: true; principal: Principal } | { ok: false; error: string };
 
 export type ActionAuth = { ok: true; principal: Principal } | { ok: false; error: string };
 
@@ -27,8 +36,13 @@ export function forbiddenMessage(minRole: Role): string {
   return `forbidden: needs role ${minRole}`;
 }
 
+/** The session cookie's name here: `__Host-cowherd_session` with COWHERD_SECURE_COOKIES, else `cowherd_session`. */
+export function currentSessionCookie(): string {
+  return sessionCookieName(env().COWHERD_SECURE_COOKIES);
+}
+
 /** Value of cookie `name` in a Cookie request header. */
-export function cookieFromHeader(header: string | null, name: string = SESSION_COOKIE): string | undefined {
+export function cookieFromHeader(header: string | null, name: string = currentSessionCookie()): string | undefined {
   if (!header) return undefined;
   for (const part of header.split(';')) {
     const eq = part.indexOf('=');
@@ -41,27 +55,44 @@ export function cookieFromHeader(header: string | null, name: string = SESSION_C
  * Who sends these credentials. An Authorization header, when present, is the credential (a bad token is not
  * rescued by a cookie); otherwise the session cookie.
  */
+export function authenticateWith(
+  database: Db,
+  authorization: string | null,
+  sessionId: string | undefined,
+  now: number = Date.now(),
+): Authentication {
+  if (authorization !== null) {
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+    if (!m?.[1]) return { ok: false, error: 'invalid Authorization header: expected Bearer <token>' };
+    const token = lookupApiToken(database, m[1], now);
+    if (!token.ok) return { ok: false, error: token.error };
+    return {
+      ok: true,
+      principal: { kind: 'token', username: `token:${token.name}#${token.id}`, role: token.role, userId: null, tokenId: token.id },
+    };
+  }
+  const session = lookupSession(database, sessionId, now);
+  if (!session) return { ok: false, error: 'authentication required' };
+  return {
+    ok: true,
+    principal: { kind: 'session', username: session.user.username, role: session.user.role, userId: session.user.id, tokenId: null },
+  };
+}
+
 export function principalFrom(
   database: Db,
   authorization: string | null,
   sessionId: string | undefined,
   now: number = Date.now(),
 ): Principal | null {
-  if (authorization !== null) {
-    const m = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
-    const token = m?.[1] ? lookupApiToken(database, m[1], now) : null;
-    return token ? { kind: 'token', username: `token:${token.name}`, role: token.role, userId: null } : null;
-  }
-  const session = lookupSession(database, sessionId, now);
-  return session
-    ? { kind: 'session', username: session.user.username, role: session.user.role, userId: session.user.id }
-    : null;
+  const a = authenticateWith(database, authorization, sessionId, now);
+  return a.ok ? a.principal : null;
 }
 
 // One lookup per request even when the layout, the page and its components all ask.
 const authenticateCurrentRequest = cache(async (): Promise<Principal | null> => {
   const [h, c] = await Promise.all([headers(), cookies()]);
-  return principalFrom(defaultDb(), h.get('authorization'), c.get(SESSION_COOKIE)?.value);
+  return principalFrom(defaultDb(), h.get('authorization'), c.get(currentSessionCookie())?.value);
 });
 
 /** The principal of `req` (route handlers), or of the current request (server components and actions). */
@@ -125,10 +156,15 @@ export function withApi<C = unknown, R extends Request = Request>(
   handler: (req: R, ctx: C, principal: Principal) => Response | Promise<Response>,
 ): (req: R, ctx: C) => Promise<Response> {
   return async (req, ctx) => {
-    const principal = await authenticate(req);
-    if (!principal) {
-      return jsonError(401, 'authentication required', { headers: { 'WWW-Authenticate': 'Bearer' } });
+    const auth = authenticateWith(defaultDb(), req.headers.get('authorization'), cookieFromHeader(req.headers.get('cookie')));
+    if (!auth.ok) {
+      // RFC 6750: a refused token says so (invalid_token), so a script can tell "expired" from "not sent".
+      const challenge = req.headers.has('authorization')
+        ? `Bearer error="invalid_token", error_description="${auth.error}"`
+        : 'Bearer';
+      return jsonError(401, auth.error, { headers: { 'WWW-Authenticate': challenge } });
     }
+    const { principal } = auth;
     if (principal.kind === 'session' && !SAFE_METHODS.has(req.method.toUpperCase()) && !isSameOrigin(req)) {
       return jsonError(403, 'forbidden: cross-origin request');
     }

@@ -1,6 +1,7 @@
 // No `import 'server-only'` here on purpose: scripts/user-add.ts runs under tsx, outside the react-server
 // condition, where 'server-only' throws. Nothing in this module is useful (or importable) in a browser anyway.
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { Semaphore } from './semaphore';
 
 export interface ScryptParams {
   /** log2 of the CPU/memory cost N. */
@@ -19,7 +20,23 @@ const MAX_LN = 20;
 const MAX_R = 32;
 const MAX_P = 16;
 
+/**
+ * At most this many scrypt computations at once (each takes 32 MiB and a CPU core for some tens of milliseconds):
+ * a flood of logins queues here instead of exhausting memory and libuv's thread pool, which reads files too.
+ */
+export const MAX_CONCURRENT_HASHES = 2;
+const hashSlots = new Semaphore(MAX_CONCURRENT_HASHES);
+
+/** For tests and diagnostics: hashes running now and the most that ever ran at once. */
+export function hashingStats(): { active: number; waiting: number; peak: number } {
+  return hashSlots.stats();
+}
+
 function scryptAsync(password: string, salt: Buffer, params: ScryptParams): Promise<Buffer> {
+  return hashSlots.run(() => scryptNow(password, salt, params));
+}
+
+function scryptNow(password: string, salt: Buffer, params: ScryptParams): Promise<Buffer> {
   const options: ScryptOptions = {
     N: 2 ** params.ln,
     r: params.r,

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import type { Db } from '@/lib/store/db';
 import { hashPassword, verifyPassword } from './password';
-import { roleSchema, type Role } from './roles';
+import { roleAtLeast, roleSchema, type Role } from './roles';
 
 export const usernameSchema = z
   .string()
@@ -126,29 +126,47 @@ function otherAdmins(db: Db, userId: number): number {
   ).n;
 }
 
-/** Change a user's role; the last admin cannot be demoted (nobody could manage users any more). */
-export function setUserRole(db: Db, userId: number, role: Role): Result<User> {
-  return db.transaction((): Result<User> => {
+/** A user after a change, with what the change took away. */
+export interface UserChange extends User {
+  previousRole: Role;
+  /** API tokens of the user revoked by the change (deletion or demotion). */
+  revokedTokens: number;
+}
+
+// Tokens die with their creator's trust: a deleted or demoted user's tokens must not keep working.
+function revokeTokensOf(db: Db, userId: number): number {
+  return db.prepare('DELETE FROM api_tokens WHERE created_by = ?').run(userId).changes;
+}
+
+/**
+ * Change a user's role; the last admin cannot be demoted (nobody could manage users any more). A demotion revokes
+ * every API token the user created.
+ */
+export function setUserRole(db: Db, userId: number, role: Role): Result<UserChange> {
+  return db.transaction((): Result<UserChange> => {
     const user = getUserById(db, userId);
     if (!user) return { ok: false, error: 'no such user' };
     if (user.role === 'admin' && role !== 'admin' && otherAdmins(db, userId) === 0) {
       return { ok: false, error: 'the last admin cannot be demoted' };
     }
     db.prepare('UPDATE users SET role = ? WHERE id = ?').run(role, userId);
-    return { ok: true, value: { ...user, role } };
+    const demoted = !roleAtLeast(role, user.role);
+    const revokedTokens = demoted ? revokeTokensOf(db, userId) : 0;
+    return { ok: true, value: { ...user, role, previousRole: user.role, revokedTokens } };
   })();
 }
 
-/** Delete a user (their sessions go with them); the last admin cannot be deleted. */
-export function deleteUser(db: Db, userId: number): Result<User> {
-  return db.transaction((): Result<User> => {
+/** Delete a user (their sessions and API tokens go with them); the last admin cannot be deleted. */
+export function deleteUser(db: Db, userId: number): Result<UserChange> {
+  return db.transaction((): Result<UserChange> => {
     const user = getUserById(db, userId);
     if (!user) return { ok: false, error: 'no such user' };
     if (user.role === 'admin' && otherAdmins(db, userId) === 0) {
       return { ok: false, error: 'the last admin cannot be deleted' };
     }
+    const revokedTokens = revokeTokensOf(db, userId);
     db.prepare('DELETE FROM users WHERE id = ?').run(userId);
-    return { ok: true, value: user };
+    return { ok: true, value: { ...user, previousRole: user.role, revokedTokens } };
   })();
 }
 

@@ -9,7 +9,15 @@ interface HostState {
   last?: Inventory;
   lastError?: { message: string; at: string };
   inflight?: Promise<Inventory>;
+  /** When the last read asked for with ?fresh=1 started (epoch ms). */
+  lastFreshStart?: number;
 }
+
+/**
+ * At most one ?fresh=1 read is started per host in this interval. Any viewer can ask for fresh reads, and each is
+ * a root command on the host: without a limit a script in a loop would keep the host busy.
+ */
+export const FRESH_READ_INTERVAL_MS = 5000;
 
 export interface InventoryView {
   /** The newest inventory read from the host (possibly older than the last failed attempt). */
@@ -69,10 +77,23 @@ export async function refreshInventory(hostId: string, maxAgeMs = 1000): Promise
   return p;
 }
 
+/**
+ * A read asked for by a client (GET /api/hosts/:host/inventory?fresh=1): it joins the read in flight if there is
+ * one, starts a new one if none was started for a client in the last FRESH_READ_INTERVAL_MS, and otherwise gets
+ * what an ordinary read gets (a result younger than a second, or the shared read).
+ */
+export async function freshInventoryForClient(hostId: string, now: number = Date.now()): Promise<Inventory> {
+  const s = state(hostId);
+  if (s.inflight) return s.inflight;
+  if (s.lastFreshStart !== undefined && now - s.lastFreshStart < FRESH_READ_INTERVAL_MS) return refreshInventory(hostId);
+  s.lastFreshStart = now;
+  return refreshInventory(hostId, 0);
+}
+
 /** Refresh, but never throw: a host that stopped answering keeps its last good inventory. */
-export async function inventoryView(hostId: string, maxAgeMs = 1000): Promise<InventoryView> {
+export async function inventoryView(hostId: string, maxAgeMs: number | 'fresh-for-client' = 1000): Promise<InventoryView> {
   try {
-    const inv = await refreshInventory(hostId, maxAgeMs);
+    const inv = maxAgeMs === 'fresh-for-client' ? await freshInventoryForClient(hostId) : await refreshInventory(hostId, maxAgeMs);
     return { inventory: inv, reachable: true };
   } catch (e) {
     const s = state(hostId);

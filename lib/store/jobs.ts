@@ -44,7 +44,17 @@ export interface AuditRow {
   exitCode: number | null;
   durationMs: number | null;
   stderr: string | null;
+  /** 'command': a command run on a host; 'security': a security event (lib/store/security-events.ts). */
+  kind: AuditKind;
+  /** Security events: what happened, in words. */
+  detail: string | null;
+  /** Security events: the client's address, when the event came from a request. */
+  address: string | null;
+  /** The API token concerned (created, revoked, or acting), when there is one. */
+  tokenId: number | null;
 }
+
+export type AuditKind = 'command' | 'security';
 
 const now = () => new Date().toISOString();
 
@@ -203,7 +213,7 @@ export function listJobs(db: Db, opts: { limit?: number; status?: JobStatus[]; h
 
 export function addAudit(
   db: Db,
-  row: Omit<AuditRow, 'id' | 'at'> & { at?: string },
+  row: Omit<AuditRow, 'id' | 'at' | 'kind' | 'detail' | 'address' | 'tokenId'> & { at?: string },
 ): number {
   const info = db
     .prepare(
@@ -226,10 +236,14 @@ export function addAudit(
 
 export function listAudit(
   db: Db,
-  opts: { host?: string; operation?: string; limit?: number; beforeId?: number } = {},
+  opts: { host?: string; operation?: string; kind?: AuditKind; limit?: number; beforeId?: number } = {},
 ): AuditRow[] {
   const where: string[] = [];
   const vals: unknown[] = [];
+  if (opts.kind) {
+    where.push('kind = ?');
+    vals.push(opts.kind);
+  }
   if (opts.host) {
     where.push('host = ?');
     vals.push(opts.host);
@@ -255,6 +269,10 @@ export function listAudit(
       exit_code: number | null;
       duration_ms: number | null;
       stderr: string | null;
+      kind: AuditKind;
+      detail: string | null;
+      address: string | null;
+      token_id: number | null;
     }[]
   ).map((r) => ({
     id: r.id,
@@ -267,9 +285,14 @@ export function listAudit(
     exitCode: r.exit_code,
     durationMs: r.duration_ms,
     stderr: r.stderr,
+    kind: r.kind,
+    detail: r.detail,
+    address: r.address,
+    tokenId: r.token_id,
   }));
 }
 
+/** Commands run on hosts (security events are not counted: tests use this to prove nothing ran). */
 export function auditCount(db: Db): number {
-  return (db.prepare('SELECT count(*) AS n FROM audit').get() as { n: number }).n;
+  return (db.prepare("SELECT count(*) AS n FROM audit WHERE kind = 'command'").get() as { n: number }).n;
 }

@@ -150,4 +150,19 @@ export const MIGRATIONS: readonly string[] = [
      CHECK ((host = '' AND vg = '' AND snapshot = '') OR (host <> '' AND vg <> '' AND snapshot <> '')),
      UNIQUE (host, vg, snapshot)
    );`,
+  // 6 (auth-hardening, issue 10): security events in the audit log, token expiry, addresses a user signed in from.
+  // Security rows have kind 'security', host '' and argv '[]'; existing tokens get 90 days from the upgrade.
+  `ALTER TABLE audit ADD COLUMN kind TEXT NOT NULL DEFAULT 'command';
+   ALTER TABLE audit ADD COLUMN detail TEXT;
+   ALTER TABLE audit ADD COLUMN address TEXT;
+   ALTER TABLE audit ADD COLUMN token_id INTEGER;
+   CREATE INDEX audit_kind_op ON audit(kind, operation, id);
+   ALTER TABLE api_tokens ADD COLUMN expires_at TEXT;
+   UPDATE api_tokens SET expires_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '+90 days');
+   CREATE TABLE login_known_addresses (
+     username TEXT NOT NULL,
+     address TEXT NOT NULL,
+     at INTEGER NOT NULL,
+     PRIMARY KEY (username, address)
+   );`,
 ];

@@ -1,11 +1,14 @@
 import { db } from '@/lib/store/db';
+import { revokeTokenAudited } from '@/lib/auth/accounts';
+import { clientIp } from '@/lib/auth/client-ip';
 import { jsonError, withApi } from '@/lib/auth/guard';
 import { parseId } from '@/lib/auth/http';
-import { revokeApiToken } from '@/lib/auth/tokens';
 
 /** Revoke a token: `{ ok: true }`, or 404. */
-export const DELETE = withApi('admin', async (_req, ctx: { params: Promise<{ id: string }> }) => {
+export const DELETE = withApi('admin', async (req, ctx: { params: Promise<{ id: string }> }, principal) => {
   const id = parseId((await ctx.params).id);
-  if (id === null || !revokeApiToken(db(), id)) return jsonError(404, 'no such token');
+  if (id === null || !revokeTokenAudited(db(), { principal, address: clientIp(req.headers) }, id)) {
+    return jsonError(404, 'no such token');
+  }
   return Response.json({ ok: true });
 });

@@ -11,9 +11,10 @@ export const dynamic = 'force-dynamic';
 export const GET = withApi('viewer', async (req, ctx: { params: Promise<{ host: string }> }) => {
   const { host } = await ctx.params;
   if (!findHost(host)) return Response.json({ error: `unknown host ${host}` }, { status: 404 });
-  // ?fresh=1 reads the host now instead of sharing a read younger than a second (scripts, benchmarks).
+  // ?fresh=1 asks for a read of the host now (scripts, benchmarks): it still joins a read in flight, and at most
+  // one fresh read per host is started every FRESH_READ_INTERVAL_MS (lib/inventory/service.ts).
   const fresh = new URL(req.url).searchParams.get('fresh') === '1';
-  const r = await hostInventory(host, fresh ? 0 : 1000);
+  const r = await hostInventory(host, fresh ? 'fresh-for-client' : 1000);
   if (!r.body) return Response.json({ error: r.error ?? 'unreachable', reachable: false }, { status: 503 });
   return Response.json(r.body, { headers: { 'Cache-Control': 'no-store' } });
 });
