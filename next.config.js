@@ -1,22 +1,6 @@
 
-const isDev = process.env.NODE_ENV !== 'production';
-
-// The app must work under this policy: no inline scripts from third parties, no frames, nothing from other origins.
-// Next.js's own bootstrap scripts are inline, hence 'unsafe-inline' for script-src (no user content is ever
-// rendered as HTML, and React escapes all text).
-const csp = [
-  "default-src 'self'",
-  `script-src 'self' 'unsafe-inline'${isDev ? " 'unsafe-eval'" : ''}`,
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'self'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
-
+// Content-Security-Policy (with a per-request nonce) and HSTS are set by proxy.ts, at run time; these headers are the
+// same for every response, build assets included.
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   reactStrictMode: true,
@@ -31,7 +15,6 @@ const nextConfig = {
       {
         source: '/:path*',
         headers: [
-          { key: 'Content-Security-Policy', value: csp },
           { key: 'X-Content-Type-Options', value: 'nosniff' },
           { key: 'X-Frame-Options', value: 'DENY' },
           { key: 'Referrer-Policy', value: 'same-origin' },

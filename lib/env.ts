@@ -12,7 +12,7 @@ const envSchema = z.object({
   COWHERD_POLL_MS: z.coerce.number().int().min(1000).max(3_600_000).default(5000),
   /** Password of the first admin, created on first start when no user exists. */
   COWHERD_ADMIN_PASSWORD: z.string().min(8, 'COWHERD_ADMIN_PASSWORD must be at least 8 characters').optional(),
-  /** Set when served over https (directly or behind a TLS proxy): session cookies get the Secure flag. */
+  /** Set when served over https (directly or behind a TLS proxy): session cookies get the Secure flag, responses HSTS. */
   COWHERD_SECURE_COOKIES: z.enum(['0', '1', 'true', 'false']).optional().transform((v) => v === '1' || v === 'true'),
   /**
    * Reverse proxies whose X-Forwarded-For / X-Real-IP are believed (CIDR list, comma or space separated, e.g.
@@ -27,7 +27,11 @@ const envSchema = z.object({
       ctx.addIssue({ code: 'custom', message: `COWHERD_TRUSTED_PROXIES: ${r.error}` });
       return z.NEVER;
     }),
-  /** Where ssh keeps its ControlMaster sockets; must be short (unix socket paths are limited to ~100 bytes). */
+  /**
+   * Where ssh keeps its ControlMaster sockets; must be short (unix socket paths are limited to ~100 bytes), owned by
+   * Cowherd's user and closed to everyone else (checked before use). Default: <data dir>/ssh, or
+   * $TMPDIR/cowherd-ssh-UID when that is too long.
+   */
   COWHERD_SSH_CONTROL_DIR: z.string().min(1).optional(),
   /**
    * The address users open Cowherd at (https://cowherd.example.org), when known: webhook deliveries then carry an

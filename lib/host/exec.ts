@@ -1,4 +1,5 @@
 import { execa } from 'execa';
+import { childEnv } from './child-env';
 import { CommandError, type RunOptions, type RunResult } from './types';
 
 interface SpawnSpec {
@@ -27,8 +28,9 @@ export async function spawnCommand(spec: SpawnSpec): Promise<RunResult> {
     input: options.input,
     stdin: options.input === undefined ? 'ignore' : 'pipe',
     cancelSignal: options.signal,
-    env: { LC_ALL: 'C.UTF-8', LANG: 'C.UTF-8' },
-    extendEnv: true,
+    // Only what the command needs, never the server's secrets (see childEnv).
+    env: childEnv(),
+    extendEnv: false,
     encoding: 'utf8',
   });
   if (options.onStderr) child.stderr?.on('data', (b: Buffer) => options.onStderr?.(b.toString('utf8')));

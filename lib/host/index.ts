@@ -2,7 +2,7 @@ import 'server-only';
 import { config, findHost, type HostConfig } from '@/lib/config/hosts';
 import { env } from '@/lib/env';
 import { LocalRunner } from './local';
-import { SshRunner } from './ssh';
+import { defaultControlDir, SshRunner } from './ssh';
 import type { HostRunner } from './types';
 
 export { CommandError, type HostRunner, type RunOptions, type RunResult } from './types';
@@ -14,7 +14,10 @@ export function runnerFor(host: HostConfig): HostRunner {
   if (!r) {
     const timeout = env().COWHERD_COMMAND_TIMEOUT_S * 1000;
     r = host.ssh
-      ? new SshRunner(host.id, host.ssh, { defaultTimeoutMs: timeout, controlDir: env().COWHERD_SSH_CONTROL_DIR })
+      ? new SshRunner(host.id, host.ssh, {
+          defaultTimeoutMs: timeout,
+          controlDir: env().COWHERD_SSH_CONTROL_DIR ?? defaultControlDir(env().COWHERD_DATA_DIR),
+        })
       : new LocalRunner(host.id, timeout);
     runners.set(host.id, r);
   }

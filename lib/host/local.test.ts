@@ -63,4 +63,38 @@ describe('LocalRunner', () => {
     expect(res.stdout).toBe('hello');
     expect(chunks.join('')).toBe('progress\n');
   });
+
+  it('gives a child a minimal environment: no COWHERD_* secret, only PATH, HOME, SSH_AUTH_SOCK and the C locale', async () => {
+    const keys = ['COWHERD_ADMIN_PASSWORD', 'COWHERD_SOMETHING', 'SSH_AUTH_SOCK', 'HOME'] as const;
+    const saved = Object.fromEntries(keys.map((k) => [k, process.env[k]]));
+    process.env.COWHERD_ADMIN_PASSWORD = 'parent-secret-password';
+    process.env.COWHERD_SOMETHING = 'also-secret';
+    process.env.SSH_AUTH_SOCK = '/tmp/agent.sock';
+    process.env.HOME = '/home/cowherd-test';
+    try {
+      const res = await r.run(['env']);
+      const vars = Object.fromEntries(
+        res.stdout
+          .split('\n')
+          .filter((l) => l.includes('='))
+          .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+      );
+      expect(res.stdout).not.toContain('parent-secret-password');
+      expect(Object.keys(vars).filter((k) => k.startsWith('COWHERD_'))).toEqual([]);
+      expect(vars).toMatchObject({
+        PATH: process.env.PATH,
+        HOME: '/home/cowherd-test',
+        SSH_AUTH_SOCK: '/tmp/agent.sock',
+        LANG: 'C.UTF-8',
+        LC_ALL: 'C.UTF-8',
+      });
+      // env itself may add nothing; anything beyond these five came from the parent.
+      expect(Object.keys(vars).sort()).toEqual(['HOME', 'LANG', 'LC_ALL', 'PATH', 'SSH_AUTH_SOCK']);
+    } finally {
+      for (const k of keys) {
+        if (saved[k] === undefined) delete process.env[k];
+        else process.env[k] = saved[k];
+      }
+    }
+  });
 });

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, type Stats } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { spawnCommand } from './exec';
@@ -26,9 +26,77 @@ export interface SshRunnerOptions {
 const SSH_ERROR =
   /^(ssh: |Connection (refused|closed|timed out|reset)|Host key verification failed|Permission denied \(|kex_exchange_identification|ssh_exchange_identification|Could not resolve|No route to host|Connection to .* closed by remote host|Control socket connect|mux_client|Bad owner or permissions|Load key)/m;
 
-export function defaultControlDir(): string {
-  const uid = typeof process.getuid === 'function' ? process.getuid() : 0;
-  return path.join(os.tmpdir(), `cowherd-ssh-${uid}`);
+/**
+ * Longest control directory, in bytes, that still leaves room for ssh's socket name inside a unix socket path
+ * (sun_path: 108 bytes with the NUL): '/' + %C (40 hex digits) + the '.' and 16 random characters ssh appends while
+ * it sets up the master.
+ */
+export const MAX_CONTROL_DIR_BYTES = 107 - 1 - 40 - 17;
+
+/** The directory is unsafe or unusable for ssh's control sockets: whoever can write there can hijack connections. */
+export class ControlDirError extends Error {
+  override name = 'ControlDirError';
+}
+
+const myUid = (): number | null => (typeof process.getuid === 'function' ? process.getuid() : null);
+
+/**
+ * Where control sockets go unless COWHERD_SSH_CONTROL_DIR says otherwise: beside the database (a directory only we
+ * can enter) when that path is short enough for a socket, else a per-user directory under $TMPDIR. The latter name is
+ * predictable, which is why ensureControlDir checks owner and mode before it is used.
+ */
+export function defaultControlDir(dataDir?: string): string {
+  if (dataDir !== undefined) {
+    const inData = path.resolve(dataDir, 'ssh');
+    if (Buffer.byteLength(inData) <= MAX_CONTROL_DIR_BYTES) return inData;
+  }
+  return path.join(os.tmpdir(), `cowherd-ssh-${myUid() ?? 0}`);
+}
+
+function lstatOrNull(p: string): Stats | null {
+  try {
+    return lstatSync(p);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw e;
+  }
+}
+
+/**
+ * Create the control directory 0700, or accept an existing one only if it is a real directory (not a symlink),
+ * owned by this process's user, with no access for group or others. A socket planted there by another user would
+ * be used as our authenticated connection to the host, so anything else is refused with the fix in the message.
+ */
+export function ensureControlDir(dir: string): void {
+  const abs = path.resolve(dir);
+  if (Buffer.byteLength(abs) > MAX_CONTROL_DIR_BYTES) {
+    throw new ControlDirError(
+      `ssh control directory ${abs} is too long (${Buffer.byteLength(abs)} bytes, at most ${MAX_CONTROL_DIR_BYTES}: ` +
+        'unix socket paths are limited); set COWHERD_SSH_CONTROL_DIR to a shorter path',
+    );
+  }
+  if (lstatOrNull(abs) === null) {
+    mkdirSync(abs, { recursive: true, mode: 0o700 });
+    chmodSync(abs, 0o700); // mkdir's mode is reduced by the umask, never widened; make it exact
+  }
+  const st = lstatOrNull(abs);
+  if (st === null) throw new ControlDirError(`ssh control directory ${abs} could not be created`);
+  if (st.isSymbolicLink() || !st.isDirectory()) {
+    throw new ControlDirError(`ssh control directory ${abs} is not a directory (a symlink?); refusing to use it`);
+  }
+  const uid = myUid();
+  if (uid !== null && st.uid !== uid) {
+    throw new ControlDirError(
+      `ssh control directory ${abs} is owned by uid ${st.uid}, not by this process (uid ${uid}); refusing to use it. ` +
+        'Remove it or set COWHERD_SSH_CONTROL_DIR to a directory of ours',
+    );
+  }
+  if ((st.mode & 0o077) !== 0) {
+    throw new ControlDirError(
+      `ssh control directory ${abs} has mode ${(st.mode & 0o7777).toString(8).padStart(4, '0')}, ` +
+        `open to group or others; refusing to use it. Fix: chmod 700 ${abs}`,
+    );
+  }
 }
 
 /** The ssh options used for every connection: no prompts, strict host keys, one reused connection per host. */
@@ -62,8 +130,9 @@ export class SshRunner implements HostRunner {
     private readonly target: SshTarget,
     private readonly opts: SshRunnerOptions = {},
   ) {
-    mkdirSync(opts.controlDir ?? defaultControlDir(), { recursive: true, mode: 0o700 });
-    this.baseArgs = sshArgs(target, opts);
+    const controlDir = opts.controlDir ?? defaultControlDir();
+    ensureControlDir(controlDir);
+    this.baseArgs = sshArgs(target, { ...opts, controlDir });
   }
 
   run(argv: readonly string[], options: RunOptions = {}): Promise<RunResult> {

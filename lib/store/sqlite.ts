@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, lstatSync, mkdirSync, openSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import { MIGRATIONS } from './migrations';
 
@@ -19,8 +19,83 @@ export function migrate(db: Db): void {
   });
 }
 
+/** The data directory cannot be trusted: refuse to start rather than keep sessions and audit where others can reach. */
+export class DataDirError extends Error {
+  override name = 'DataDirError';
+}
+
+function lstatOrNull(p: string): Stats | null {
+  try {
+    return lstatSync(p);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw e;
+  }
+}
+
+const myUid = (): number | null => (typeof process.getuid === 'function' ? process.getuid() : null);
+const octal = (mode: number) => (mode & 0o7777).toString(8).padStart(4, '0');
+
+/**
+ * Make sure the data directory is ours alone: created 0700 when missing; refused when it is a symlink, not a
+ * directory, owned by another user, or writable by group or others (anyone who can write there can swap the
+ * database); tightened to 0700 when it is ours but readable by others (the database holds session and token hashes).
+ */
+export function prepareDataDir(dir: string): void {
+  const abs = path.resolve(dir);
+  // Parents are created as usual; only the last component is the data directory itself.
+  if (lstatOrNull(abs) === null) mkdirSync(abs, { recursive: true, mode: 0o700 });
+  const st = lstatOrNull(abs);
+  if (st === null) throw new DataDirError(`data directory ${abs} could not be created`);
+  if (st.isSymbolicLink()) {
+    throw new DataDirError(`data directory ${abs} is a symlink; point COWHERD_DATA_DIR at the real directory`);
+  }
+  if (!st.isDirectory()) throw new DataDirError(`data directory ${abs} is not a directory`);
+  const uid = myUid();
+  if (uid !== null && st.uid !== uid) {
+    throw new DataDirError(
+      `data directory ${abs} is owned by uid ${st.uid}, not by this process (uid ${uid}); refusing to start. ` +
+        `Fix: chown ${uid} ${abs} && chmod 700 ${abs}`,
+    );
+  }
+  if ((st.mode & 0o022) !== 0) {
+    throw new DataDirError(
+      `data directory ${abs} is writable by group or others (mode ${octal(st.mode)}); refusing to start. ` +
+        `Fix: chmod 700 ${abs}`,
+    );
+  }
+  if ((st.mode & 0o077) !== 0) chmodSync(abs, 0o700);
+}
+
+/** The database and the files SQLite keeps beside it (write-ahead log, shared memory index). */
+export function dbFiles(file: string): string[] {
+  return [file, `${file}-wal`, `${file}-shm`, `${file}-journal`];
+}
+
+/**
+ * Create the database file 0600 before SQLite does (it would use 0644 minus the umask): SQLite then gives the
+ * -wal and -shm files it creates the database file's mode. Files left by an older version are tightened to 0600.
+ */
+function secureDbFiles(file: string): void {
+  const st = lstatOrNull(file);
+  if (st === null) {
+    closeSync(openSync(file, 'wx', 0o600));
+  } else if (!st.isFile()) {
+    throw new DataDirError(`database ${file} is not a regular file (a symlink?); refusing to open it`);
+  }
+  for (const f of dbFiles(file)) {
+    const s = lstatOrNull(f);
+    if (s === null) continue;
+    if (!s.isFile()) throw new DataDirError(`${f} is not a regular file (a symlink?); refusing to open the database`);
+    if ((s.mode & 0o077) !== 0) chmodSync(f, 0o600);
+  }
+}
+
 export function openDb(file: string): Db {
-  if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  if (file !== ':memory:') {
+    prepareDataDir(path.dirname(file));
+    secureDbFiles(file);
+  }
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
