@@ -67,14 +67,70 @@ export function domState(name: string): string {
   return labSsh(`virsh domstate ${name}`).trim();
 }
 
+/**
+ * The lab's one guest with an operating system (lab/agent-init.sh): a kernel, busybox and qemu-guest-agent, with
+ * its disk vg0/agent mounted as ext4. lab.sh starts it in the background at every lab boot; under nested emulation
+ * it takes minutes until its agent answers (see waitForAgent).
+ */
+export const AGENT_GUEST = { domain: 'agent01', vg: 'vg0', lv: 'agent' } as const;
+
+/** The domains and LVs of the lab's seed state, which resetLabLvs keeps. */
+const SEED_DOMAINS = ['web01', 'db01', AGENT_GUEST.domain];
+const SEED_LVS = ['vg0/web', 'vg0/db', `${AGENT_GUEST.vg}/${AGENT_GUEST.lv}`, 'vg1/pool', 'vg1/thin1'];
+
 /** Remove every LV in vg0/vg1 that the seed state does not have (snapshots and fillers left by a test). */
 export function resetLabLvs(): void {
   labSsh(
     [
-      'for d in $(virsh list --all --name); do case "$d" in web01|db01) ;; *) virsh destroy "$d" >/dev/null 2>&1; virsh undefine "$d" >/dev/null 2>&1;; esac; done',
+      `for d in $(virsh list --all --name); do case "$d" in ${SEED_DOMAINS.join('|')}) ;; *) virsh destroy "$d" >/dev/null 2>&1; virsh undefine "$d" >/dev/null 2>&1;; esac; done`,
       'virsh domstate web01 | grep -q running || virsh start web01 >/dev/null',
-      'for lv in $(lvs --noheadings -o vg_name,lv_name --separator / vg0 vg1 | tr -d " "); do case "$lv" in vg0/web|vg0/db|vg1/pool|vg1/thin1) ;; *) lvremove -y "$lv" >/dev/null 2>&1;; esac; done',
+      `for lv in $(lvs --noheadings -o vg_name,lv_name --separator / vg0 vg1 | tr -d " "); do case "$lv" in ${SEED_LVS.join('|')}) ;; *) lvremove -y "$lv" >/dev/null 2>&1;; esac; done`,
       'true',
     ].join('; '),
   );
+}
+
+/**
+ * `virsh qemu-agent-command DOMAIN JSON` in the lab: the agent's `return` value, or null when the agent does not
+ * answer (not connected yet, or the guest is not running). The command is ours, never input from a test.
+ */
+export function agentCommand(execute: 'guest-ping' | 'guest-fsfreeze-status', domain: string = AGENT_GUEST.domain): unknown {
+  if (!/^[A-Za-z0-9_-]+$/.test(domain)) throw new Error(`not a lab domain name: ${domain}`);
+  try {
+    const out = labSsh(`virsh qemu-agent-command --timeout 10 ${domain} '{"execute":"${execute}"}'`, { timeoutMs: 60_000 });
+    return (JSON.parse(out) as { return?: unknown }).return ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** The guest agent's view of the guest's file systems: "thawed" or "frozen" (null when the agent does not answer). */
+export function agentFsfreezeStatus(domain: string = AGENT_GUEST.domain): string | null {
+  const r = agentCommand('guest-fsfreeze-status', domain);
+  return typeof r === 'string' ? r : null;
+}
+
+/**
+ * Wait until agent01's guest agent answers guest-ping (and libvirt shows its channel connected, which is what
+ * Cowherd reads). Starts the guest if a test left it shut off. Returns how long it waited, in ms; throws after
+ * timeoutMs (the boot takes minutes under nested emulation on a busy machine).
+ */
+export async function waitForAgent(timeoutMs = 300_000, domain: string = AGENT_GUEST.domain): Promise<number> {
+  const t0 = Date.now();
+  let state = '';
+  while (Date.now() - t0 < timeoutMs) {
+    try {
+      state = domState(domain);
+    } catch {
+      state = 'unknown';
+    }
+    if (state === 'shut off' || state === 'crashed') labSsh(`virsh start ${domain} >/dev/null`);
+    if (state === 'paused') labSsh(`virsh resume ${domain} >/dev/null`);
+    if (state === 'running' && agentCommand('guest-ping', domain) !== null) {
+      const xml = labSsh(`virsh dumpxml ${domain}`);
+      if (/name='org\.qemu\.guest_agent\.0' state='connected'/.test(xml)) return Date.now() - t0;
+    }
+    await new Promise((r) => setTimeout(r, 5_000));
+  }
+  throw new Error(`the guest agent of ${domain} did not answer within ${Math.round(timeoutMs / 1000)} s (state: ${state})`);
 }

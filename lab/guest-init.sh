@@ -12,6 +12,17 @@ LAB_SRC=$(arg lab.src)
 mkdir -p /etc/ssh/cowherd-lab
 cp "$LAB_DIR/ssh_host_ed25519_key" "$LAB_DIR/lab_key.pub" /etc/ssh/cowherd-lab/
 chmod 600 /etc/ssh/cowherd-lab/ssh_host_ed25519_key
+# agent01 boots the lab's own kernel with the initramfs lab.sh built (both in the kernel cache, seen through the
+# host's root); a cache under /tmp or /run would be hidden by the tmpfs mounts below, so take a copy of those first.
+AGENT_KERNEL=$(arg lab.agent_kernel)
+AGENT_INITRD=$(arg lab.agent_initrd)
+case "$AGENT_KERNEL $AGENT_INITRD" in
+  /tmp/* | /run/* | *" /tmp/"* | *" /run/"*)
+    mkdir -p /var/lib/cowherd-agent
+    cp "$AGENT_KERNEL" /var/lib/cowherd-agent/kernel && cp "$AGENT_INITRD" /var/lib/cowherd-agent/initrd.cpio.gz &&
+      AGENT_KERNEL=/var/lib/cowherd-agent/kernel AGENT_INITRD=/var/lib/cowherd-agent/initrd.cpio.gz
+    ;;
+esac
 mount -t sysfs sysfs /sys
 mkdir -p /dev/pts /dev/shm
 mount -t devpts devpts /dev/pts
@@ -49,6 +60,13 @@ if ! vgs vg0 >/dev/null 2>&1; then
     lvcreate -y -L 256M -n web vg0 && lvcreate -y -L 128M -n db vg0
   pvcreate -y /dev/vdb && vgcreate vg1 /dev/vdb &&
     lvcreate -y --type thin-pool -L 1G -n pool vg1 && lvcreate -y -V 512M -T vg1/pool -n thin1
+fi
+# agent01's disk: a real file system for the guest agent to freeze, made once (also in labs seeded before it existed).
+# vgchange -ay above made the device node if the LV exists, so this costs nothing on later boots.
+if [ ! -e /dev/vg0/agent ]; then
+  log "creating vg0/agent (ext4) for agent01"
+  lvcreate -y -L 64M -n agent vg0 >/dev/null && mkfs.ext4 -q -F -L agent01 -E nodiscard /dev/vg0/agent ||
+    log "could not create vg0/agent"
 fi
 
 # libvirt: qemu:///system with plain TCG domains, no cgroups, no security driver, no default network.
@@ -88,6 +106,37 @@ EOT
   virsh define /tmp/$name.xml >/dev/null
 done
 virsh start web01 >/dev/null || log "web01 did not start"
+# agent01: the one guest with an operating system (a kernel, busybox and qemu-ga; lab/agent-init.sh), so that freeze
+# and thaw run against a real guest agent and a real file system. Defined and started after sshd, in the background.
+# Its kernel command line skips what costs most under nested emulation (measured with initcall_debug): the crypto
+# self-tests, the kprobe self-test and loading the module-signing certificates (its modules then load unverified,
+# which only taints that throwaway guest's kernel). No ACPI (libvirt's default without <features><acpi/>): one
+# initcall fewer. panic=-1 makes a rare early panic under emulation a reboot, which libvirt turns into a restart.
+AGENT_CMDLINE='console=ttyS0 quiet panic=-1 no_timer_check mitigations=off cryptomgr.notests initcall_blacklist=crypto_kdf108_init,init_kprobe_trace,load_system_certificate_list'
+cat >/tmp/agent01.xml <<EOT
+<domain type='qemu'>
+  <name>agent01</name>
+  <memory unit='MiB'>128</memory>
+  <vcpu>1</vcpu>
+  <os>
+    <type arch='x86_64' machine='pc'>hvm</type>
+    <kernel>$AGENT_KERNEL</kernel>
+    <initrd>$AGENT_INITRD</initrd>
+    <cmdline>$AGENT_CMDLINE</cmdline>
+  </os>
+  <devices>
+    <emulator>/usr/bin/qemu-system-x86_64</emulator>
+    <disk type='block' device='disk'>
+      <driver name='qemu' type='raw' cache='none'/>
+      <source dev='/dev/vg0/agent'/>
+      <target dev='vda' bus='virtio'/>
+    </disk>
+    <channel type='unix'><target type='virtio' name='org.qemu.guest_agent.0'/></channel>
+    <serial type='file'><source path='/var/log/agent01-console.log'/><target port='0'/></serial>
+    <memballoon model='none'/>
+  </devices>
+</domain>
+EOT
 
 cat >/run/sshd_config <<EOT
 Port 22
@@ -108,3 +157,6 @@ Subsystem sftp internal-sftp
 EOT
 /usr/sbin/sshd -f /run/sshd_config
 log "ready after $(cut -d" " -f1 /proc/uptime)s of uptime (source $LAB_SRC)"
+# Booting agent01 under nested emulation takes minutes: in the background, once the lab already answers.
+(virsh define /tmp/agent01.xml >/dev/null && virsh start agent01 >/dev/null &&
+  log "agent01 started after $(cut -d" " -f1 /proc/uptime)s of uptime" || log "agent01 did not start") &

@@ -15,12 +15,16 @@ KEY=$LAB_DIR/lab_key
 PIDFILE=$LAB_DIR/qemu.pid
 
 PACKAGES=(qemu-system-x86 busybox-static cpio kmod lvm2 thin-provisioning-tools libvirt-daemon-system
-  libvirt-daemon-driver-qemu libvirt-clients openssh-server openssh-client qemu-utils iproute2)
-COMMANDS=(qemu-system-x86_64 busybox cpio depmod lvm thin_check libvirtd virtlogd virsh /usr/sbin/sshd ssh ssh-keygen qemu-img ip)
+  libvirt-daemon-driver-qemu libvirt-clients openssh-server openssh-client qemu-utils iproute2 qemu-guest-agent e2fsprogs
+  xz-utils)
+COMMANDS=(qemu-system-x86_64 busybox cpio depmod lvm thin_check libvirtd virtlogd virsh /usr/sbin/sshd ssh ssh-keygen qemu-img ip
+  /usr/sbin/qemu-ga mkfs.ext4 xz)
 MODULES=(crc32c_generic virtio_pci virtio_blk virtio_net 9pnet_virtio 9p overlay)
+# agent01's initramfs (lab/agent-init.sh): its disk, its file system and the agent's virtio-serial port.
+AGENT_MODULES=(crc32c_generic virtio_pci virtio_blk virtio_console ext4)
 
 say() { echo "lab: $*" >&2; }
-die() { say "$*"; exit "${2:-1}"; }
+die() { say "$1"; exit "${2:-1}"; }
 
 ensure_packages() {
   local missing=()
@@ -60,30 +64,88 @@ ensure_kernel() {
   rm -rf "$tmp"
 }
 
+# Copy a module and its dependencies (modprobe's order) into DIR/mods, listing each once in DIR/modules.list.
+copy_modules() {
+  local dir=$1 ver=$2 m f b
+  shift 2
+  : >"$dir/modules.list"
+  for m in "$@"; do
+    modprobe -d "$CACHE/kernel" -S "$ver" --show-depends "$m" 2>/dev/null | awk '$1=="insmod"{print $2}' |
+      while read -r f; do
+        b=$(basename "$f")
+        grep -qx "$b" "$dir/modules.list" || { cp "$f" "$dir/mods/$b"; echo "$b" >>"$dir/modules.list"; }
+      done
+  done
+}
+
 ensure_initramfs() {
   local ver sum out
   ver=$(cat "$CACHE/kernel/version")
   sum=$( (cat "$SRC/initramfs-init.sh"; echo "${MODULES[*]}" "$ver") | sha256sum | cut -c1-16)
   out=$CACHE/initramfs-$sum.cpio.gz
   if [ -f "$out" ]; then echo "$out"; return 0; fi
-  local tmp m f
+  local tmp
   tmp=$(mktemp -d "$LAB_DIR/initramfs.XXXXXX")
   mkdir -p "$tmp/bin" "$tmp/mods"
   cp /bin/busybox "$tmp/bin/busybox"
   cp "$SRC/initramfs-init.sh" "$tmp/init"
   chmod 755 "$tmp/init"
-  : >"$tmp/modules.list"
-  for m in "${MODULES[@]}"; do
-    modprobe -d "$CACHE/kernel" -S "$ver" --show-depends "$m" 2>/dev/null | awk '$1=="insmod"{print $2}' |
-      while read -r f; do
-        local b
-        b=$(basename "$f")
-        grep -qx "$b" "$tmp/modules.list" || { cp "$f" "$tmp/mods/$b"; echo "$b" >>"$tmp/modules.list"; }
-      done
-  done
+  copy_modules "$tmp" "$ver" "${MODULES[@]}"
   rm -f "$CACHE"/initramfs-*.cpio.gz
   (cd "$tmp" && find . | cpio -o -H newc --quiet | gzip -1) >"$out"
   rm -rf "$tmp"
+  echo "$out"
+}
+
+# agent01's kernel: the lab's own, uncompressed. Decompressing the 8 MB bzImage under nested emulation took longer
+# than the kernel's whole boot; qemu boots an ELF vmlinux with a PVH entry note directly (Debian builds CONFIG_PVH),
+# which made agent01's boot ~2.5x faster. Prints the path of what to boot: the vmlinux, or vmlinuz if that fails.
+ensure_agent_kernel() {
+  local vmlinuz=$CACHE/kernel/vmlinuz out=$CACHE/kernel/vmlinux off
+  if [ -f "$out" ]; then echo "$out"; return 0; fi
+  # The xz stream inside the bzImage (the way the kernel's scripts/extract-vmlinux finds it).
+  off=$(LC_ALL=C grep -obUaP '\xfd7zXZ\x00' "$vmlinuz" 2>/dev/null | head -n1 | cut -d: -f1 || true)
+  # --single-stream: what follows the stream in the bzImage is not xz; xz's own status says the stream was whole.
+  if [ -n "$off" ] && xz -dcq --single-stream < <(tail -c +"$((off + 1))" "$vmlinuz") >"$out.tmp.$$" 2>/dev/null &&
+    [ "$(head -c4 "$out.tmp.$$" | od -An -c | tr -d ' ')" = '177ELF' ] &&
+    # PVH entry: an ELF note named "Xen" of type 18 (XEN_ELFNOTE_PHYS32_ENTRY); without it qemu cannot boot the ELF.
+    LC_ALL=C grep -qaP '\x04\x00\x00\x00[\x04\x08]\x00\x00\x00\x12\x00\x00\x00Xen\x00' "$out.tmp.$$"; then
+    mv "$out.tmp.$$" "$out"
+    echo "$out"
+  else
+    rm -f "$out.tmp.$$"
+    say "agent01 boots the compressed kernel (no PVH vmlinux could be extracted): slower"
+    echo "$vmlinuz"
+  fi
+}
+
+# agent01's initramfs: busybox, the host's own qemu-ga with the libraries ldd lists, and AGENT_MODULES. Keyed by a
+# checksum of what goes in, so a new qemu-ga or kernel builds a new one; written under a temporary name and renamed,
+# because the cache may be shared by several labs.
+ensure_agent_initramfs() {
+  local ver sum out qga lib
+  ver=$(cat "$CACHE/kernel/version")
+  qga=/usr/sbin/qemu-ga
+  sum=$( (cat "$SRC/agent-init.sh" "$qga" /bin/busybox; echo "${AGENT_MODULES[*]}" "$ver") | sha256sum | cut -c1-16)
+  out=$CACHE/agent-initramfs-$sum.cpio.gz
+  if [ -f "$out" ]; then echo "$out"; return 0; fi
+  local tmp
+  tmp=$(mktemp -d "$LAB_DIR/agent-initramfs.XXXXXX")
+  mkdir -p "$tmp/bin" "$tmp/usr/sbin" "$tmp/mods"
+  cp /bin/busybox "$tmp/bin/busybox"
+  cp "$qga" "$tmp/usr/sbin/qemu-ga"
+  # Each library at the path the dynamic loader looks for it (e.g. /lib64/ld-linux-x86-64.so.2).
+  for lib in $(ldd "$qga" | awk '$2=="=>" && $3 ~ /^\// {print $3} $1 ~ /^\// {print $1}'); do
+    mkdir -p "$tmp$(dirname "$lib")"
+    cp -L "$lib" "$tmp$lib"
+  done
+  cp "$SRC/agent-init.sh" "$tmp/init"
+  chmod 755 "$tmp/init"
+  copy_modules "$tmp" "$ver" "${AGENT_MODULES[@]}"
+  (cd "$tmp" && find . | cpio -o -H newc --quiet | gzip -1) >"$out.tmp.$$"
+  mv "$out.tmp.$$" "$out"
+  rm -rf "$tmp"
+  # Older agent initramfs files (another checksum) are left for labs that may still boot from them: they are small.
   echo "$out"
 }
 
@@ -115,6 +177,30 @@ lab_ssh() {
     -o ConnectTimeout=5 -o LogLevel=ERROR root@127.0.0.1 "$@"
 }
 
+port_taken() { (exec 3<>/dev/tcp/127.0.0.1/"$PORT") 2>/dev/null || [ -n "$(ss -Hltn "sport = :$PORT" 2>/dev/null)" ]; }
+
+# Which process listens on PORT, in words: another Cowherd lab (its pid file names its directory) or any program.
+port_holder() {
+  local line pids pid args dir
+  line=$(ss -Hltnp "sport = :$PORT" 2>/dev/null | head -n1)
+  pids=$(grep -o 'pid=[0-9]*' <<<"$line" | cut -d= -f2 | sort -u | tr '\n' ' ')
+  pids=${pids% }
+  if [ -z "$pids" ]; then
+    echo "port 127.0.0.1:$PORT is taken, and ss does not say by which process (run as root to see it); choose another COWHERD_LAB_PORT"
+    return 0
+  fi
+  pid=${pids%% *}
+  args=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null || true)
+  dir=$(sed -n 's|.* -pidfile \([^ ]*\)/qemu.pid.*|\1|p' <<<"$args")
+  if [[ $args == *"-name cowherd-lab"* ]]; then
+    echo "port 127.0.0.1:$PORT is taken by another Cowherd lab (qemu pid $pids, directory ${dir:-unknown}), not the one in $LAB_DIR;" \
+      "stop it with COWHERD_LAB_DIR=${dir:-DIR} COWHERD_LAB_PORT=$PORT bash $SRC/lab.sh down, or choose another COWHERD_LAB_PORT"
+  else
+    echo "port 127.0.0.1:$PORT is taken by process $pids ($(ps -o comm= -p "$pid" 2>/dev/null || echo unknown): ${args:0:200});" \
+      "stop it or choose another COWHERD_LAB_PORT"
+  fi
+}
+
 running() { [ -f "$PIDFILE" ] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null; }
 
 print_info() {
@@ -135,15 +221,17 @@ up() {
   else
     rm -f "$PIDFILE"
   fi
-  local initrd ver t0 ready_at=""
+  local initrd agent_kernel agent_initrd ver t0 ready_at=""
   initrd=$(ensure_initramfs)
+  agent_kernel=$(ensure_agent_kernel)
+  agent_initrd=$(ensure_agent_initramfs)
   ver=$(cat "$CACHE/kernel/version")
   if ! running; then
-    if (exec 3<>/dev/tcp/127.0.0.1/"$PORT") 2>/dev/null; then die "port 127.0.0.1:$PORT is taken by another program (set COWHERD_LAB_PORT)"; fi
+    if port_taken; then die "$(port_holder)" 4; fi
     say "booting (kernel $ver, port $PORT)"
     qemu-system-x86_64 -name cowherd-lab -machine pc -accel tcg,thread=multi -cpu max -smp 2 -m "$MEM" \
       -kernel "$CACHE/kernel/vmlinuz" -initrd "$initrd" \
-      -append "console=ttyS0 quiet panic=-1 lab.dir=$LAB_DIR lab.src=$SRC lab.init=$SRC/guest-init.sh lab.modules=$CACHE/kernel/lib/modules/$ver" \
+      -append "console=ttyS0 quiet panic=-1 no_timer_check lab.dir=$LAB_DIR lab.src=$SRC lab.init=$SRC/guest-init.sh lab.modules=$CACHE/kernel/lib/modules/$ver lab.agent_kernel=$agent_kernel lab.agent_initrd=$agent_initrd" \
       -virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
       -drive file="$LAB_DIR/vda.img",format=raw,if=virtio,cache=writeback \
       -drive file="$LAB_DIR/vdb.img",format=raw,if=virtio,cache=writeback \
