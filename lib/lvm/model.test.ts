@@ -56,6 +56,7 @@ describe('buildLvmModel on the seed', () => {
       uuid: 'HXJITn-efZ5-Ybvh-srpc-dUKY-Fzzj-JzIs6m',
       hidden: false,
       dataPercent: null,
+      metadataPercent: null,
     });
   });
 

@@ -57,6 +57,8 @@ export interface InventoryLv {
   hidden: boolean;
   /** lvm2's data_percent as is: COW fill of a classic snapshot, usage of a thin pool or thin volume. */
   dataPercent: number | null;
+  /** lvm2's metadata_percent of a thin pool (a full metadata area stops the pool like full data); null otherwise. */
+  metadataPercent?: number | null;
 }
 
 export interface InventoryVg {
@@ -139,6 +141,7 @@ export function toInventoryLv(lv: LvReport): InventoryLv {
     uuid: lv.uuid,
     hidden: kind === 'hidden',
     dataPercent: lv.dataPercent,
+    metadataPercent: kind === 'thin-pool' ? lv.metadataPercent : null,
   };
 }
 
