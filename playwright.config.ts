@@ -47,6 +47,8 @@ export default defineConfig({
       COWHERD_DATA_DIR: E2E_DATA_DIR,
       COWHERD_ADMIN_PASSWORD: E2E_ADMIN_PASSWORD,
       COWHERD_POLL_MS: '2000',
+      // The full inventory at least every 30 s (a changed device set, a job or ?fresh=1 read it at once).
+      COWHERD_INVENTORY_MS: '30000',
     },
   },
 });

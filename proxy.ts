@@ -1,5 +1,5 @@
 import { NextResponse, type NextRequest } from 'next/server';
-import { PATH_HEADER, SESSION_COOKIE } from '@/lib/auth/constants';
+import { PATH_HEADER, SESSION_COOKIE_NAMES } from '@/lib/auth/constants';
 import { env } from '@/lib/env';
 import { newNonce, securityHeaders } from '@/lib/security-headers';
 
@@ -30,7 +30,7 @@ export function proxy(request: NextRequest) {
   const security = securityHeaders(nonce, { dev: process.env.NODE_ENV !== 'production', secure: env().COWHERD_SECURE_COOKIES });
   const { pathname, search } = request.nextUrl;
   const path = `${pathname}${search}`;
-  const hasCredentials = request.cookies.has(SESSION_COOKIE) || request.headers.has('authorization');
+  const hasCredentials = SESSION_COOKIE_NAMES.some((n) => request.cookies.has(n)) || request.headers.has('authorization');
 
   if (!hasCredentials && !isPublic(pathname, request.method)) {
     if (isApi(pathname)) {

@@ -188,7 +188,7 @@ test('/metrics with a viewer token reports the COW fill that lvs reports', async
     'cowherd_guest_state',
     'cowherd_host_reachable',
     'cowherd_inventory_duration_seconds',
-    'cowherd_jobs_total',
+    'cowherd_jobs',
     'cowherd_alerts_firing',
   ]) {
     expect(body).toContain(`# TYPE ${name} gauge`);

@@ -10,6 +10,15 @@ const envSchema = z.object({
   COWHERD_BIND: z.string().min(1).default('127.0.0.1'),
   /** Inventory polling interval of the pages and of the COW sampler, in milliseconds. */
   COWHERD_POLL_MS: z.coerce.number().int().min(1000).max(3_600_000).default(5000),
+  /**
+   * Full inventory (vgs, lvs, virsh) at least this often, in milliseconds; in between, polls read only
+   * device-mapper's figures, and a changed device set, a job or an explicit refresh reads in full at once.
+   */
+  COWHERD_INVENTORY_MS: z.coerce.number().int().min(1000).max(86_400_000).default(60_000),
+  /** Poll interval while a snapshot is above its warning or auto-extend threshold (never above COWHERD_POLL_MS). */
+  COWHERD_POLL_FAST_MS: z.coerce.number().int().min(250).max(3_600_000).default(1000),
+  /** Hosts polled at the same time, at most (a slow or unreachable host never delays another's figures). */
+  COWHERD_POLL_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
   /** Password of the first admin, created on first start when no user exists. */
   COWHERD_ADMIN_PASSWORD: z.string().min(8, 'COWHERD_ADMIN_PASSWORD must be at least 8 characters').optional(),
   /** Set when served over https (directly or behind a TLS proxy): session cookies get the Secure flag, responses HSTS. */

@@ -22,10 +22,15 @@ export function param(sp: Record<string, string | string[] | undefined>, name: s
 export async function loadWizardHost(
   hostId: string,
   need?: { vg?: string; lv?: string },
+  /** The guests' agent state must be current (the create wizard offers freeze/thaw by it): a full read unless one is this recent. */
+  freshGuestsMs?: number,
 ): Promise<{ host: string; name: string; exportDir: string; inventory: HostInventoryResponse | null; error?: string }> {
   const host = findHost(hostId);
   if (!host) notFound();
   let r = await hostInventory(host.id);
+  // Between full reads the monitor refreshes only device-mapper's figures; the agent state comes with full reads.
+  const fullAge = r.body?.fullReadAt ? Date.now() - Date.parse(r.body.fullReadAt) : Infinity;
+  if (freshGuestsMs !== undefined && r.body && fullAge > freshGuestsMs) r = await hostInventory(host.id, 0);
   const lists = (inv: HostInventoryResponse | null) => !!inv?.lvs.some((l) => l.vg === need?.vg && l.name === need?.lv);
   if (need?.vg && need.lv && r.body && !lists(r.body)) r = await hostInventory(host.id, 0);
   return { host: host.id, name: host.name, exportDir: host.exportDir, inventory: r.body, error: r.error };

@@ -25,7 +25,7 @@ function applyOne(lv: InventoryLv, f: LvFill | undefined): InventoryLv {
       if (f.state === 'invalid') return { ...lv, invalid: true, cowPercent: 100, dataPercent: 100 };
       return { ...lv, mergeFailed: true };
     case 'thin-pool':
-      return lv.kind === 'thin-pool' ? { ...lv, dataPercent: f.dataPercent } : lv;
+      return lv.kind === 'thin-pool' ? { ...lv, dataPercent: f.dataPercent, metadataPercent: f.metadataPercent } : lv;
     case 'thin-volume':
       return lv.kind === 'thin-volume' || lv.kind === 'thin-snapshot' ? { ...lv, dataPercent: f.percent } : lv;
   }

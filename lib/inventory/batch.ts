@@ -28,28 +28,50 @@ export interface BatchSpec {
   lvs: readonly string[];
   /** virsh connection URI; null to skip libvirt. */
   libvirtUri: string | null;
+  /** `dmsetup status -v`: the device set and fill of the same moment, so the fast poll knows what it starts from. */
+  dm?: readonly string[];
 }
 
+/**
+ * The framing costs two helper processes in all (one `wc -c` for every output file, one `cat` of every header and
+ * output), not three per section: under emulation each process start costs tens of milliseconds, and the poll
+ * runs this on every full refresh. Headers are written by the shell's own printf; exit codes by echo.
+ */
 export function inventoryScript(spec: BatchSpec): string {
+  const names = ['vgs', 'lvs', ...(spec.dm ? ['dm'] : [])];
   const lines = [
     'set -u',
     'umask 077',
     't=$(mktemp -d) || exit 70',
+    // Output file names go unquoted into wc and cat below: refuse a temporary directory with odd characters.
+    'case $t in *[!A-Za-z0-9/._-]*) exit 70;; esac',
     "trap 'rm -rf \"$t\"' EXIT",
-    // sec NAME CMD...: run CMD, then write the section header and both outputs, with their exact sizes, to $t/NAME.s.
-    `sec() { n=$1; shift; "$@" >"$t/$n.o" 2>"$t/$n.e"; rc=$?; { printf '${SECTION} %s %s %s %s\\n' "$n" "$rc" "$(wc -c <"$t/$n.o")" "$(wc -c <"$t/$n.e")"; cat "$t/$n.o" "$t/$n.e"; } >"$t/$n.s"; }`,
+    // sec NAME CMD...: run CMD with its outputs and exit code in $t/NAME.{o,e,rc}.
+    'sec() { n=$1; shift; "$@" >"$t/$n.o" 2>"$t/$n.e"; echo $? >"$t/$n.rc"; }',
+    // empty NAME: a section with no output (exit 0).
+    'empty() { : >"$t/$1.o"; : >"$t/$1.e"; echo 0 >"$t/$1.rc"; }',
+    // out NAME...: write every section, header first, in the given order (byte counts from ONE wc).
+    'out() {',
+    '  f=""; for n; do f="$f $t/$n.o $t/$n.e"; done',
+    '  wc -c $f >"$t/sizes"',
+    '  all=""',
+    '  { for n; do read so _; read se _; read rc <"$t/$n.rc"; ' +
+      `printf '${SECTION} %s %s %s %s\\n' "$n" "$rc" "$so" "$se" >"$t/$n.h"; all="$all $t/$n.h $t/$n.o $t/$n.e"; done; } <"$t/sizes"`,
+    '  cat $all',
+    '}',
     `sec vgs ${shellJoin(spec.vgs)} &`,
     `sec lvs ${shellJoin(spec.lvs)} &`,
   ];
+  if (spec.dm) lines.push(`sec dm ${shellJoin(spec.dm)} &`);
   if (!spec.libvirtUri) {
-    lines.push('wait', 'cat "$t/vgs.s" "$t/lvs.s"');
+    lines.push('wait', `out ${names.join(' ')}`);
     return lines.join('\n');
   }
   const uri = spec.libvirtUri;
   // Not quiet for the agent batch: with -q, virsh's echo prints no newline.
   const virshBatch = shellJoin(virshBatchArgv({ uri }));
   lines.push(
-    `if ! command -v virsh >/dev/null 2>&1; then wait; cat "$t/vgs.s" "$t/lvs.s"; printf '${SECTION} virsh-absent 0 0 0\\n'; exit 0; fi`,
+    `if ! command -v virsh >/dev/null 2>&1; then wait; empty virsh-absent; out ${names.join(' ')} virsh-absent; exit 0; fi`,
     // State and disks of every domain, running or not, in one call.
     `sec domstats ${shellJoin(domstatsArgv({ uri, quiet: true }))} &`,
     // The XML of every domain in ONE virsh process ("echo @@dom UUID; dumpxml UUID; ... echo @@end"), of which
@@ -57,17 +79,16 @@ export function inventoryScript(spec: BatchSpec): string {
     `agents() { ${virshBatch} "$1" >"$t/ax" || return $?; grep -E '^@@|${AGENT_CHANNEL.replaceAll('.', '\\.')}' "$t/ax"; return 0; }`,
     '{',
     // Every domain, running or not: "UUID NAME".
-    `  ${shellJoin(listUuidNamesArgv({ uri, quiet: true }))} >"$t/r" 2>"$t/re"`,
-    `  sec uuids cat "$t/r" "$t/re"`,
+    `  sec uuids ${shellJoin(listUuidNamesArgv({ uri, quiet: true }))}`,
     '  b=""',
-    `  for u in $(cut -d' ' -f1 "$t/r"); do`,
-    '    case "$u" in *[!0-9a-f-]*) continue;; esac',
+    '  while read -r u _; do',
+    '    case "$u" in *[!0-9a-f-]*|"") continue;; esac',
     '    b="$b echo @@dom $u; dumpxml $u;"',
-    '  done',
-    `  if [ -n "$b" ]; then sec agents agents "$b echo @@end"; else printf '${SECTION} agents 0 0 0\\n' >"$t/agents.s"; fi`,
+    '  done <"$t/uuids.o"',
+    '  if [ -n "$b" ]; then sec agents agents "$b echo @@end"; else empty agents; fi',
     '} &',
     'wait',
-    'cat "$t/vgs.s" "$t/lvs.s" "$t/domstats.s" "$t/uuids.s" "$t/agents.s"',
+    `out ${names.join(' ')} domstats uuids agents`,
   );
   return lines.join('\n');
 }

@@ -1,6 +1,9 @@
 import { CommandError, type HostRunner } from '@/lib/host/types';
 import { DEFAULT_LIBVIRT_URI } from '@/lib/libvirt/commands';
 import { domainsFromDomstats } from '@/lib/libvirt/parse';
+import { dmStatusArgv } from '@/lib/dm/commands';
+import { deviceSetKey, fillFromDm, parseDmsetupStatusVerbose, type DmDevice, type DmInfo } from '@/lib/dm/status';
+import { applyFill, knownLvs } from '@/lib/dm/apply';
 import { lvsArgv, vgsArgv } from '@/lib/lvm/commands';
 import { buildLvmModel } from '@/lib/lvm/model';
 import { parseLvs, parseVgs } from '@/lib/lvm/reports';
@@ -12,7 +15,7 @@ export const LIBVIRT_URI = DEFAULT_LIBVIRT_URI;
 
 /** The one remote execution of an inventory read, on the host's libvirt connection (config `libvirtUri`). */
 export function inventoryArgv(libvirtUri: string = DEFAULT_LIBVIRT_URI): string[] {
-  return ['sh', '-c', inventoryScript({ vgs: vgsArgv(), lvs: lvsArgv(), libvirtUri })];
+  return ['sh', '-c', inventoryScript({ vgs: vgsArgv(), lvs: lvsArgv(), libvirtUri, dm: dmStatusArgv() })];
 }
 
 export class InventoryError extends Error {
@@ -29,8 +32,33 @@ function required(sections: Map<string, Section>, name: string): Section {
   return s;
 }
 
+/** What device-mapper showed at the moment of a full read: the fast poll compares its device set with this. */
+export interface DmAtFullRead {
+  devices: DmDevice[];
+  info: DmInfo[];
+  /** deviceSetKey() of the devices: a poll with another key means something changed that only lvs can tell. */
+  key: string;
+}
+
+export interface FullRead {
+  inventory: Inventory;
+  /** null when the host has no dmsetup (or it failed): such a host is read in full at every poll. */
+  dm: DmAtFullRead | null;
+}
+
 /** Turn the output of the inventory script into an Inventory (pure: unit-tested on recorded output). */
 export function parseInventory(host: string, stdout: string, durationMs: number, collectedAt = new Date()): Inventory {
+  return parseFullRead(host, stdout, durationMs, collectedAt).inventory;
+}
+
+function parseDmSection(section: Section | undefined): DmAtFullRead | null {
+  if (!section || section.exitCode !== 0) return null;
+  const { devices, info } = parseDmsetupStatusVerbose(section.stdout);
+  return { devices, info, key: deviceSetKey(devices, info) };
+}
+
+/** The inventory and the device-mapper state of the same full read. */
+export function parseFullRead(host: string, stdout: string, durationMs: number, collectedAt = new Date()): FullRead {
   const sections = splitSections(stdout);
   const model = buildLvmModel(parseVgs(required(sections, 'vgs').stdout), parseLvs(required(sections, 'lvs').stdout));
   const vgNames = model.vgs.map((v) => v.name);
@@ -61,7 +89,7 @@ export function parseInventory(host: string, stdout: string, durationMs: number,
       });
     }
   }
-  return {
+  const inventory: Inventory = {
     host,
     vgs: model.vgs,
     lvs: model.lvs,
@@ -69,8 +97,17 @@ export function parseInventory(host: string, stdout: string, durationMs: number,
     libvirt,
     ...(libvirtError ? { libvirtError } : {}),
     collectedAt: collectedAt.toISOString(),
+    fullReadAt: collectedAt.toISOString(),
     durationMs: Math.round(durationMs),
   };
+  const dm = parseDmSection(sections.get('dm'));
+  // lvs and dmsetup ran at the same time; a fill that moved between the two is taken from dmsetup, so that the
+  // next poll's figures continue from the same source.
+  if (dm) {
+    const fill = fillFromDm(dm.devices, dm.info, knownLvs(inventory));
+    return { inventory: applyFillKeepTime(inventory, fill), dm };
+  }
+  return { inventory, dm: null };
 }
 
 /**
@@ -100,6 +137,16 @@ export async function collectInventory(
   timeoutMs = 60_000,
   libvirtUri: string = DEFAULT_LIBVIRT_URI,
 ): Promise<Inventory> {
+  return (await collectFullRead(hostId, runner, timeoutMs, libvirtUri)).inventory;
+}
+
+/** A full read: one remote execution of vgs, lvs, dmsetup and virsh. */
+export async function collectFullRead(
+  hostId: string,
+  runner: HostRunner,
+  timeoutMs = 60_000,
+  libvirtUri: string = DEFAULT_LIBVIRT_URI,
+): Promise<FullRead> {
   const started = new Date();
   const t0 = performance.now();
   let r;
@@ -109,5 +156,43 @@ export async function collectInventory(
     throw e instanceof CommandError ? new CommandError({ ...e, message: inventoryFailure(e, timeoutMs) }) : e;
   }
   // collectedAt is when the read started: the data is at least that fresh.
-  return parseInventory(hostId, r.stdout, performance.now() - t0, started);
+  return parseFullRead(hostId, r.stdout, performance.now() - t0, started);
+}
+
+function applyFillKeepTime(inv: Inventory, fill: Parameters<typeof applyFill>[1]): Inventory {
+  return applyFill(inv, fill, inv.collectedAt);
+}
+
+/**
+ * A narrow read for an operation that needs one volume and its VG only (the extension of a filling snapshot, where
+ * seconds count): `vgs VG` and `lvs -a VG/LV` at the same time in one remote execution, no virsh, no other VG.
+ * The result is NOT a host inventory (one VG, one LV, no guests): it feeds that operation's plan and nothing else.
+ */
+export async function collectVolume(hostId: string, runner: HostRunner, vg: string, lv: string, timeoutMs = 60_000): Promise<Inventory> {
+  const started = new Date();
+  const t0 = performance.now();
+  const argv = ['sh', '-c', inventoryScript({ vgs: vgsArgv({ vg }), lvs: lvsArgv({ vg, lv }), libvirtUri: null })];
+  let r;
+  try {
+    r = await runner.run(argv, { timeoutMs, reject: false });
+  } catch (e) {
+    throw e instanceof CommandError ? new CommandError({ ...e, message: inventoryFailure(e, timeoutMs) }) : e;
+  }
+  const sections = splitSections(r.stdout);
+  const vgs = sections.get('vgs');
+  const lvs = sections.get('lvs');
+  // lvs exits 5 for a volume that does not exist: that is an empty answer (the plan says "no such snapshot").
+  const model = buildLvmModel(
+    vgs && vgs.exitCode === 0 ? parseVgs(vgs.stdout) : [],
+    lvs && lvs.exitCode === 0 ? parseLvs(lvs.stdout) : [],
+  );
+  return {
+    host: hostId,
+    vgs: model.vgs,
+    lvs: model.lvs,
+    domains: [],
+    libvirt: 'ok',
+    collectedAt: started.toISOString(),
+    durationMs: Math.round(performance.now() - t0),
+  };
 }

@@ -5,11 +5,11 @@ import type { Inventory } from './types';
 const reads: { resolve: (inv: Inventory) => void }[] = [];
 vi.mock('@/lib/config/hosts', () => ({ config: () => ({ hosts: [{ id: 'lab' }, { id: 'other' }] }) }));
 vi.mock('@/lib/host', () => ({ runnerFor: () => ({}) }));
-vi.mock('@/lib/env', () => ({ env: () => ({ COWHERD_COMMAND_TIMEOUT_S: 60 }) }));
+vi.mock('@/lib/env', () => ({ env: () => ({ COWHERD_COMMAND_TIMEOUT_S: 60, COWHERD_POLL_MS: 5000 }) }));
 vi.mock('./collect', () => ({
-  collectInventory: (host: string) =>
-    new Promise<Inventory>((resolve) => {
-      reads.push({ resolve: (inv) => resolve({ ...inv, host }) });
+  collectFullRead: (host: string) =>
+    new Promise<{ inventory: Inventory; dm: null }>((resolve) => {
+      reads.push({ resolve: (inv) => resolve({ inventory: { ...inv, host }, dm: null }) });
     }),
 }));
 

@@ -2,13 +2,23 @@ import 'server-only';
 import { config } from '@/lib/config/hosts';
 import { env } from '@/lib/env';
 import { runnerFor } from '@/lib/host';
-import { collectInventory } from './collect';
+import { applyFill, knownLvs } from '@/lib/dm/apply';
+import { dmStatusArgv } from '@/lib/dm/commands';
+import { deviceSetKey, fillFromDm, parseDmsetupStatusVerbose } from '@/lib/dm/status';
+import { CommandError } from '@/lib/host/types';
+import { collectFullRead, collectVolume, inventoryFailure, type DmAtFullRead } from './collect';
 import type { HostStatus, Inventory } from './types';
 
 interface HostState {
   last?: Inventory;
   lastError?: { message: string; at: string };
   inflight?: Promise<Inventory>;
+  /** Device-mapper's view at the last full read; null when the host has no usable dmsetup. */
+  dm?: DmAtFullRead | null;
+  /** When the last full read started (ms). */
+  fullAt?: number;
+  /** Why the last poll read the host in full ("device set changed", "slow interval", ...), for tests and logs. */
+  lastPollKind?: PollKind;
   /** When the last read asked for with ?fresh=1 started (epoch ms). */
   lastFreshStart?: number;
 }
@@ -18,6 +28,8 @@ interface HostState {
  * a root command on the host: without a limit a script in a loop would keep the host busy.
  */
 export const FRESH_READ_INTERVAL_MS = 5000;
+
+export type PollKind = 'fast' | 'full: first read' | 'full: device set changed' | 'full: slow interval' | 'full: after an error' | 'full: no dmsetup';
 
 export interface InventoryView {
   /** The newest inventory read from the host (possibly older than the last failed attempt). */
@@ -53,18 +65,13 @@ export async function refreshInventory(hostId: string, maxAgeMs = 1000): Promise
   const s = state(hostId);
   if (maxAgeMs > 0 && s.last && !s.lastError && Date.now() - Date.parse(s.last.collectedAt) < maxAgeMs) return s.last;
   if (s.inflight && maxAgeMs > 0) return s.inflight;
-  const p = collectInventory(hostId, runnerFor(host), Math.min(env().COWHERD_COMMAND_TIMEOUT_S * 1000, 60_000), host.libvirtUri)
-    .then((inv) => {
-      s.last = inv;
-      s.lastError = undefined;
-      for (const fn of listeners) {
-        try {
-          fn(inv);
-        } catch (e) {
-          console.error('inventory listener failed', e);
-        }
-      }
-      return inv;
+  const started = Date.now();
+  const p = collectFullRead(hostId, runnerFor(host), readTimeoutMs(), host.libvirtUri)
+    .then(({ inventory, dm }) => {
+      s.dm = dm;
+      s.fullAt = started;
+      publish(s, inventory);
+      return inventory;
     })
     .catch((e: unknown) => {
       s.lastError = { message: (e as Error).message, at: new Date().toISOString() };
@@ -77,21 +84,92 @@ export async function refreshInventory(hostId: string, maxAgeMs = 1000): Promise
   return p;
 }
 
+const readTimeoutMs = () => Math.min(env().COWHERD_COMMAND_TIMEOUT_S * 1000, 60_000);
+
+function publish(s: HostState, inv: Inventory): void {
+  s.last = inv;
+  s.lastError = undefined;
+  for (const fn of listeners) {
+    try {
+      fn(inv);
+    } catch (e) {
+      console.error('inventory listener failed', e);
+    }
+  }
+}
+
+/**
+ * One poll of a host, at the cost of `dmsetup status -v` (no lvm2 lock, no device scan, no metadata read): the fill
+ * of every snapshot, thin pool and thin volume, folded into the last full inventory and published to the listeners
+ * (COW history, alerts, auto-extend). The full inventory (vgs, lvs, virsh) is read instead when there is none yet,
+ * when the device set changed since it was read (an LV appeared, vanished or was resized: only lvm2 can name it),
+ * after a failed read, and at the slow interval (COWHERD_INVENTORY_MS) for changes dm cannot see (a guest defined
+ * or started, a tag). Jobs read in full after every operation (refreshInventory with maxAge 0).
+ */
+export async function pollHost(hostId: string): Promise<PollKind> {
+  const host = config().hosts.find((h) => h.id === hostId);
+  if (!host) throw new Error(`unknown host ${hostId}`);
+  const s = state(hostId);
+  const full = async (kind: PollKind): Promise<PollKind> => {
+    await (s.inflight ?? refreshInventory(hostId, 0));
+    s.lastPollKind = kind;
+    return kind;
+  };
+  if (!s.last) return full('full: first read');
+  if (s.lastError) return full('full: after an error');
+  if (s.dm === null) return full('full: no dmsetup');
+  if (Date.now() - (s.fullAt ?? 0) >= env().COWHERD_INVENTORY_MS) return full('full: slow interval');
+  if (s.inflight) return full(s.lastPollKind ?? 'full: slow interval');
+
+  const started = new Date();
+  const t0 = performance.now();
+  let stdout: string;
+  try {
+    ({ stdout } = await runnerFor(host).run(dmStatusArgv(), { timeoutMs: readTimeoutMs() }));
+  } catch (e) {
+    const message = e instanceof CommandError ? inventoryFailure(e, readTimeoutMs()) : (e as Error).message;
+    s.lastError = { message, at: new Date().toISOString() };
+    throw e instanceof CommandError ? new CommandError({ ...e, message }) : e;
+  }
+  const poll = parseDmsetupStatusVerbose(stdout);
+  if (!s.dm || deviceSetKey(poll.devices, poll.info) !== s.dm.key) return full('full: device set changed');
+  // A full read that finished while this poll ran is at least as fresh: keep it.
+  if (s.last && Date.parse(s.last.collectedAt) > started.getTime()) return 'fast';
+  const base = s.last;
+  if (!base) return full('full: first read');
+  const inv = applyFill(base, fillFromDm(poll.devices, poll.info, knownLvs(base)), started.toISOString());
+  inv.durationMs = Math.round(performance.now() - t0);
+  publish(s, inv);
+  s.lastPollKind = 'fast';
+  return 'fast';
+}
+
+/** The kind of the last poll of a host (for the e2e tests' debug endpoint and the logs). */
+export function lastPollKind(hostId: string): PollKind | undefined {
+  return states.get(hostId)?.lastPollKind;
+}
+
+/**
+ * What pages and the API show: the monitor keeps every host's inventory within one poll interval of fresh, so a
+ * reader takes that unless it is older than two intervals (the monitor stalled or is not running, e.g. in a
+ * script); then it reads the host itself. Never throws: a host that stopped answering keeps its last good inventory.
+ */
+export const pageMaxAgeMs = (): number => 2 * env().COWHERD_POLL_MS;
+
 /**
  * A read asked for by a client (GET /api/hosts/:host/inventory?fresh=1): it joins the read in flight if there is
- * one, starts a new one if none was started for a client in the last FRESH_READ_INTERVAL_MS, and otherwise gets
- * what an ordinary read gets (a result younger than a second, or the shared read).
+ * one, starts a new full read if none was started for a client in the last FRESH_READ_INTERVAL_MS, and otherwise
+ * gets what an ordinary reader gets (the monitor's figures).
  */
 export async function freshInventoryForClient(hostId: string, now: number = Date.now()): Promise<Inventory> {
   const s = state(hostId);
   if (s.inflight) return s.inflight;
-  if (s.lastFreshStart !== undefined && now - s.lastFreshStart < FRESH_READ_INTERVAL_MS) return refreshInventory(hostId);
+  if (s.lastFreshStart !== undefined && now - s.lastFreshStart < FRESH_READ_INTERVAL_MS) return refreshInventory(hostId, pageMaxAgeMs());
   s.lastFreshStart = now;
   return refreshInventory(hostId, 0);
 }
 
-/** Refresh, but never throw: a host that stopped answering keeps its last good inventory. */
-export async function inventoryView(hostId: string, maxAgeMs: number | 'fresh-for-client' = 1000): Promise<InventoryView> {
+export async function inventoryView(hostId: string, maxAgeMs: number | 'fresh-for-client' = pageMaxAgeMs()): Promise<InventoryView> {
   try {
     const inv = maxAgeMs === 'fresh-for-client' ? await freshInventoryForClient(hostId) : await refreshInventory(hostId, maxAgeMs);
     return { inventory: inv, reachable: true };
@@ -113,4 +191,11 @@ export async function hostStatuses(): Promise<HostStatus[]> {
 /** The last known inventory without touching the host (for metrics and alerts between polls). */
 export function lastInventory(hostId: string): Inventory | undefined {
   return states.get(hostId)?.last;
+}
+
+/** One VG and one of its LVs, read now and not shared or published (see collectVolume). */
+export async function readVolume(hostId: string, vg: string, lv: string): Promise<Inventory> {
+  const host = config().hosts.find((h) => h.id === hostId);
+  if (!host) throw new Error(`unknown host ${hostId}`);
+  return collectVolume(hostId, runnerFor(host), vg, lv, readTimeoutMs());
 }

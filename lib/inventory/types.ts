@@ -33,6 +33,11 @@ export interface Inventory {
   libvirt: 'ok' | 'absent' | 'error';
   libvirtError?: string;
   collectedAt: string;
+  /**
+   * When the full inventory (names, sizes, guests) was read; collectedAt is newer when the figures came from a
+   * device-mapper poll since. Absent in a narrow read.
+   */
+  fullReadAt?: string;
   /** Time of the one remote execution that produced this inventory. */
   durationMs: number;
 }

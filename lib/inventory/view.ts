@@ -37,7 +37,7 @@ export function trendsFor(inv: Inventory): Record<string, SnapshotTrend> {
 }
 
 /** What GET /api/hosts/:host/inventory returns; null when the host was never read successfully. */
-export async function hostInventory(hostId: string, maxAgeMs: number | 'fresh-for-client' = 1000): Promise<{ body: HostInventoryResponse | null; error?: string }> {
+export async function hostInventory(hostId: string, maxAgeMs?: number | 'fresh-for-client'): Promise<{ body: HostInventoryResponse | null; error?: string }> {
   const v = await inventoryView(hostId, maxAgeMs);
   if (!v.inventory) return { body: null, error: v.error };
   return {

@@ -38,13 +38,14 @@ describe('renderMetrics', () => {
     has('cowherd_host_reachable{host="down"} 0');
     has('cowherd_inventory_duration_seconds{host="lab"} 0.8');
     has(`cowherd_inventory_timestamp_seconds{host="lab"} ${Date.parse('2026-11-27T12:00:00Z') / 1000}`);
-    has('cowherd_jobs_total{operation="extend-snapshot",status="succeeded"} 3');
-    has('cowherd_jobs_total{operation="create-snapshot",status="failed"} 1');
+    has('cowherd_jobs{operation="extend-snapshot",status="succeeded"} 3');
+    has('cowherd_jobs{operation="create-snapshot",status="failed"} 1');
     has('cowherd_alerts_firing{rule="fill-warning",severity="warning"} 1');
     has('cowherd_alerts_firing{rule="fill-critical",severity="critical"} 0');
-    // A host never read has no reachability yet; thin snapshots have no COW area.
+    // A host never read has no reachability yet; thin snapshots have no COW area (only a state and their mapped share).
     expect(body).not.toContain('host="new"');
-    expect(body).not.toContain('thin1_snap');
+    expect(body).not.toMatch(/^cowherd_snapshot_cow_(fill_percent|size_bytes)\{[^}]*thin1_snap/m);
+    expect(body).toMatch(/^cowherd_snapshot_state\{host="lab",vg="vg1",snapshot="thin1_snap",origin="thin1",state="valid"\} 1$/m);
     for (const name of METRIC_NAMES) has(`# TYPE ${name} gauge`);
   });
 

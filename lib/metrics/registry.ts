@@ -30,11 +30,26 @@ export const METRIC_NAMES = [
   'cowherd_host_reachable',
   'cowherd_inventory_duration_seconds',
   'cowherd_inventory_timestamp_seconds',
-  'cowherd_jobs_total',
+  'cowherd_jobs',
   'cowherd_alerts_firing',
+  'cowherd_snapshot_state',
+  'cowherd_thin_pool_data_percent',
+  'cowherd_thin_pool_metadata_percent',
+  'cowherd_thin_volume_data_percent',
+  'cowherd_host_read_age_seconds',
 ] as const;
 
-export function buildRegistry(input: MetricsInput): Registry {
+/** cowherd_snapshot_state: one series per state, 1 for the current one. */
+export const SNAPSHOT_STATES = ['valid', 'invalid', 'merging', 'merge-failed'] as const;
+
+export function snapshotState(lv: { invalid: boolean; merging: boolean; mergeFailed: boolean }): (typeof SNAPSHOT_STATES)[number] {
+  if (lv.mergeFailed) return 'merge-failed';
+  if (lv.invalid) return 'invalid';
+  if (lv.merging) return 'merging';
+  return 'valid';
+}
+
+export function buildRegistry(input: MetricsInput, now = Date.now()): Registry {
   const registry = new Registry();
   const gauge = <L extends string>(name: string, help: string, labelNames: readonly L[]) =>
     new Gauge<L>({ name, help, labelNames, registers: [registry] });
@@ -47,8 +62,14 @@ export function buildRegistry(input: MetricsInput): Registry {
   const reachable = gauge('cowherd_host_reachable', '1 when the last read of the host succeeded, 0 when it failed.', ['host']);
   const duration = gauge('cowherd_inventory_duration_seconds', 'Duration of the last successful inventory read of the host.', ['host']);
   const collected = gauge('cowherd_inventory_timestamp_seconds', 'When the last successful inventory of the host was read (Unix time).', ['host']);
-  const jobs = gauge('cowherd_jobs_total', 'Jobs in the jobs table by operation and status (a job moves from running to its end state).', ['operation', 'status']);
+  // A gauge, not a counter: a job moves from running to its end state, so a status's count can go down.
+  const jobs = gauge('cowherd_jobs', 'Jobs in the jobs table by operation and status (a job moves from running to its end state).', ['operation', 'status']);
   const alerts = gauge('cowherd_alerts_firing', 'Alerts firing now by rule and severity.', ['rule', 'severity']);
+  const snapState = gauge('cowherd_snapshot_state', 'State of a snapshot (classic or thin): 1 for its current state (valid, invalid, merging, merge-failed), 0 for the others.', ['host', 'vg', 'snapshot', 'origin', 'state']);
+  const poolData = gauge('cowherd_thin_pool_data_percent', 'Data use of an active thin pool (lvs data_percent), 0-100: a full pool stops every thin volume in it.', ['host', 'vg', 'pool']);
+  const poolMeta = gauge('cowherd_thin_pool_metadata_percent', 'Metadata use of an active thin pool (lvs metadata_percent), 0-100.', ['host', 'vg', 'pool']);
+  const thinData = gauge('cowherd_thin_volume_data_percent', 'Share of an active thin volume or thin snapshot that is mapped in its pool (lvs data_percent), 0-100.', ['host', 'vg', 'lv', 'pool']);
+  const age = gauge('cowherd_host_read_age_seconds', 'Seconds since the last successful read of the host (device-mapper poll or full inventory).', ['host']);
 
   for (const h of input.hosts) {
     if (h.reachable !== null) reachable.set({ host: h.id }, h.reachable ? 1 : 0);
@@ -56,13 +77,25 @@ export function buildRegistry(input: MetricsInput): Registry {
     if (!inv) continue;
     duration.set({ host: h.id }, inv.durationMs / 1000);
     collected.set({ host: h.id }, Date.parse(inv.collectedAt) / 1000);
+    age.set({ host: h.id }, Math.max(0, (now - Date.parse(inv.collectedAt)) / 1000));
     for (const vg of inv.vgs) {
       vgSize.set({ host: h.id, vg: vg.name }, vg.sizeBytes);
       vgFree.set({ host: h.id, vg: vg.name }, vg.freeBytes);
     }
     for (const lv of inv.lvs) {
-      if (lv.kind !== 'snapshot') continue;
+      if (lv.kind === 'thin-pool') {
+        if (lv.dataPercent !== null) poolData.set({ host: h.id, vg: lv.vg, pool: lv.name }, lv.dataPercent);
+        if (lv.metadataPercent != null) poolMeta.set({ host: h.id, vg: lv.vg, pool: lv.name }, lv.metadataPercent);
+        continue;
+      }
+      if ((lv.kind === 'thin-volume' || lv.kind === 'thin-snapshot') && lv.dataPercent !== null) {
+        thinData.set({ host: h.id, vg: lv.vg, lv: lv.name, pool: lv.pool ?? '' }, lv.dataPercent);
+      }
+      if (lv.kind !== 'snapshot' && lv.kind !== 'thin-snapshot') continue;
       const labels = { host: h.id, vg: lv.vg, snapshot: lv.name, origin: lv.origin ?? '' };
+      const current = snapshotState(lv);
+      for (const st of SNAPSHOT_STATES) snapState.set({ ...labels, state: st }, st === current ? 1 : 0);
+      if (lv.kind !== 'snapshot') continue;
       cowSize.set(labels, lv.sizeBytes);
       if (lv.cowPercent !== null) fill.set(labels, lv.cowPercent);
     }

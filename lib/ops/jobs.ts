@@ -1,7 +1,7 @@
 import 'server-only';
 import { findHost } from '@/lib/config/hosts';
 import { runnerFor } from '@/lib/host';
-import { refreshInventory } from '@/lib/inventory/service';
+import { readVolume, refreshInventory } from '@/lib/inventory/service';
 import { db } from '@/lib/store/db';
 import { addAudit, getJob, listJobs, startJob, updateJob, updateStep } from '@/lib/store/jobs';
 import { executePlan, RESTART_NOTE } from './executor';
@@ -22,7 +22,13 @@ export async function planOperation(hostId: string, operation: string, params: u
   if (!parsed.ok) return { ok: false, error: parsed.error, status: 400 };
   let inv;
   try {
-    inv = await refreshInventory(hostId, 0);
+    // Growing a filling snapshot races its COW area: its plan needs only the VG's free space and that one LV,
+    // read in one narrow execution instead of the whole host (vgs, lvs of every VG, virsh).
+    const p = parsed.params as { vg?: string; snapshot?: string };
+    inv =
+      parsed.operation === 'extend-snapshot' && p.vg && p.snapshot
+        ? await readVolume(hostId, p.vg, p.snapshot)
+        : await refreshInventory(hostId, 0);
   } catch (e) {
     return { ok: false, error: `cannot read ${hostId}: ${(e as Error).message}`, status: 502 };
   }

@@ -10,7 +10,7 @@ export const metadata: Metadata = { title: 'Create a snapshot' };
 export default async function CreateSnapshotPage({ params, searchParams }: { params: HostParams; searchParams: SearchParams }) {
   await requirePageUser('operator');
   const [{ host: hostId }, sp] = await Promise.all([params, searchParams]);
-  const h = await loadWizardHost(hostId, { vg: param(sp, 'vg'), lv: param(sp, 'origin') });
+  const h = await loadWizardHost(hostId, { vg: param(sp, 'vg'), lv: param(sp, 'origin') }, 10_000);
   if (!h.inventory) return <HostUnavailable host={h.host} error={h.error} />;
   return (
     <CreateSnapshotWizard

@@ -11,10 +11,11 @@ export const dynamic = 'force-dynamic';
 export const GET = withApi('viewer', async (req, ctx: { params: Promise<{ host: string }> }) => {
   const { host } = await ctx.params;
   if (!findHost(host)) return Response.json({ error: `unknown host ${host}` }, { status: 404 });
-  // ?fresh=1 asks for a read of the host now (scripts, benchmarks): it still joins a read in flight, and at most
-  // one fresh read per host is started every FRESH_READ_INTERVAL_MS (lib/inventory/service.ts).
+  // ?fresh=1 asks for a full read of the host now (the Refresh button, scripts, benchmarks): it still joins a read
+  // in flight, and at most one fresh read per host is started every FRESH_READ_INTERVAL_MS (lib/inventory/
+  // service.ts). Otherwise the monitor's figures, at most one poll interval old.
   const fresh = new URL(req.url).searchParams.get('fresh') === '1';
-  const r = await hostInventory(host, fresh ? 'fresh-for-client' : 1000);
+  const r = await hostInventory(host, fresh ? 'fresh-for-client' : undefined);
   if (!r.body) return Response.json({ error: r.error ?? 'unreachable', reachable: false }, { status: 503 });
   return Response.json(r.body, { headers: { 'Cache-Control': 'no-store' } });
 });

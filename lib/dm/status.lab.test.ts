@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { labRunner } from '@/lib/test/lab';
+import { collectFullRead } from '@/lib/inventory/collect';
+import { applyFill, knownLvs } from './apply';
+import { dmStatusArgv } from './commands';
+import { deviceSetKey, fillFromDm, parseDmsetupStatusVerbose } from './status';
+
+// Against the real lab (npm run lab:up): the full read carries device-mapper's view of the same moment, and a poll
+// right after it finds the same device set and the figures lvs printed.
+describe('device-mapper fast path on the lab', () => {
+  const r = labRunner();
+
+  it('a full read has a dm section whose figures equal lvs, and a poll finds the same device set', async () => {
+    const full = await collectFullRead('lab', r);
+    expect(full.dm).not.toBeNull();
+    const snapshotsAndThin = full.inventory.lvs.filter((lv) => lv.active && ['snapshot', 'thin-pool', 'thin-volume', 'thin-snapshot'].includes(lv.kind));
+    const fill = fillFromDm(full.dm?.devices ?? [], full.dm?.info ?? [], knownLvs(full.inventory));
+    for (const lv of snapshotsAndThin) expect(fill.has(`${lv.vg}/${lv.name}`), `${lv.vg}/${lv.name}`).toBe(true);
+
+    const poll = parseDmsetupStatusVerbose((await r.run(dmStatusArgv())).stdout);
+    expect(deviceSetKey(poll.devices, poll.info)).toBe(full.dm?.key);
+    const polled = applyFill(full.inventory, fillFromDm(poll.devices, poll.info, knownLvs(full.inventory)), 'now');
+    // Nothing writes in the lab during this test except possibly an idle guest: the device set is stable.
+    expect(polled.lvs.map((l) => [l.vg, l.name, l.kind])).toEqual(full.inventory.lvs.map((l) => [l.vg, l.name, l.kind]));
+  });
+
+  it('a new LV changes the device set; its removal restores it', async () => {
+    const before = parseDmsetupStatusVerbose((await r.run(dmStatusArgv())).stdout);
+    const name = `dmprobe${process.pid}`;
+    await r.run(['lvcreate', '-q', '-L', '4m', '-n', name, 'vg0']);
+    try {
+      const during = parseDmsetupStatusVerbose((await r.run(dmStatusArgv())).stdout);
+      expect(deviceSetKey(during.devices, during.info)).not.toBe(deviceSetKey(before.devices, before.info));
+      expect(during.info.map((i) => i.name)).toContain(`vg0-${name}`);
+    } finally {
+      await r.run(['lvremove', '-q', '-y', `vg0/${name}`]);
+    }
+    const after = parseDmsetupStatusVerbose((await r.run(dmStatusArgv())).stdout);
+    expect(deviceSetKey(after.devices, after.info)).toBe(deviceSetKey(before.devices, before.info));
+  });
+});
