@@ -73,6 +73,22 @@ describe('login', () => {
     expect(slept).toEqual([slowdownMs(2 * MAX_LOGIN_FAILURES)]);
   });
 
+  it('holds back attempts on a username under attack one after the other, whatever their addresses', async () => {
+    for (let i = 0; i < 2 * MAX_LOGIN_FAILURES; i++) await login(db, { username: 'admin', password: `guess-${i}` }, `10.1.1.${i}`, T0, deps);
+    const waits: { ms: number; release: () => void }[] = [];
+    const gated: LoginDeps = { sleep: (ms) => new Promise<void>((release) => waits.push({ ms, release })) };
+    const a = login(db, { username: 'admin', password: 'guess-a' }, '10.4.0.1', T0, gated);
+    const b = login(db, { username: 'admin', password: 'admin-password' }, '10.4.0.2', T0, gated);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(waits).toHaveLength(1); // the second waits for the first's delay to end before starting its own
+    waits[0]?.release();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(waits).toHaveLength(2);
+    waits[1]?.release();
+    expect((await a).ok).toBe(false);
+    expect((await b).ok).toBe(true);
+  });
+
   it('counts an IPv6 /64 as one client', async () => {
     for (let i = 0; i < MAX_LOGIN_FAILURES; i++) {
       await login(db, { username: 'heidi', password: `guess-${i}` }, `2001:db8:1:2::${(i + 1).toString(16)}`, T0, deps);
