@@ -5,6 +5,18 @@ cd "$(dirname "$0")/.."
 t0=$(date +%s)
 step() { echo; echo "=== $* ($(($(date +%s) - t0))s)"; }
 
+# promtool (Debian's prometheus package) checks /metrics and deploy/prometheus-rules.yml in the unit tests. Installed
+# here, before the lab's own apt-get runs in the background, so the two never wait for each other's lock.
+if ! command -v promtool >/dev/null 2>&1; then
+  if [ "$(id -u)" -eq 0 ]; then
+    step "installing promtool (apt-get install prometheus)"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends prometheus >/dev/null ||
+      { DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends prometheus >/dev/null; }
+  else
+    echo "promtool is missing: as root, apt-get install prometheus" >&2; exit 2
+  fi
+fi
+
 # A lab that was already running (someone's `npm run lab:up`, a demo) is reused as it is and left running afterwards;
 # a lab this script boots is stopped at the end, whether the tests pass or fail, so that the VM and its port do not
 # outlive the run. The boot (about 30 s under TCG) overlaps lint and typecheck.
