@@ -6,11 +6,16 @@ export async function register() {
   (await import('@/lib/auth/peer-stamp')).installPeerStamp();
   const { config } = await import('@/lib/config/hosts');
   config(); // a bad hosts file fails start-up with its message
-  // A data directory others can write to, or an unsafe ssh control directory, fails start-up here with the fix in the
-  // message, rather than at the first page load.
-  (await import('@/lib/store/db')).db();
-  const { hosts, runnerFor } = await import('@/lib/host');
-  for (const host of hosts()) runnerFor(host);
+  // A data directory others can write to, or an unsafe ssh control directory, stops the server here with the fix in
+  // the message. Exit ourselves: Next only logs an error thrown from register() and goes on serving.
+  try {
+    (await import('@/lib/store/db')).db();
+    const { hosts, runnerFor } = await import('@/lib/host');
+    for (const host of hosts()) runnerFor(host);
+  } catch (e) {
+    console.error(`cowherd: ${e instanceof Error ? e.message : String(e)}`);
+    process.exit(1);
+  }
   const { ensureInitialAdmin } = await import('@/lib/auth/bootstrap');
   await ensureInitialAdmin();
   const { startSampler } = await import('@/lib/inventory/sampler');

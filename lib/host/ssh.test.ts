@@ -86,4 +86,15 @@ describe('SshRunner', () => {
     new SshRunner('h', target, { controlDir: dir });
     expect(sshArgs(target, { controlDir: dir })).toContain(`ControlPath=${dir}/%C`);
   });
+
+  it('checks the directory again before each command: re-creates a removed one, refuses one made unsafe', async () => {
+    const dir = path.join(fresh(), 'ssh');
+    const r = new SshRunner('h', { ...target, port: 1 }, { controlDir: dir, connectTimeoutS: 1 });
+    rmSync(dir, { recursive: true });
+    // Port 1 refuses the connection; what matters is that ssh got a directory to put its socket in.
+    await expect(r.run(['true'])).rejects.toMatchObject({ failure: 'unreachable' });
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    chmodSync(dir, 0o777);
+    await expect(r.run(['true'])).rejects.toThrow(ControlDirError);
+  });
 });

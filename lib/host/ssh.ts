@@ -124,18 +124,26 @@ export function sshArgs(target: SshTarget, opts: SshRunnerOptions = {}): string[
 export class SshRunner implements HostRunner {
   readonly transport = 'ssh' as const;
   private readonly baseArgs: string[];
+  private readonly controlDir: string;
 
   constructor(
     readonly hostId: string,
     private readonly target: SshTarget,
     private readonly opts: SshRunnerOptions = {},
   ) {
-    const controlDir = opts.controlDir ?? defaultControlDir();
-    ensureControlDir(controlDir);
-    this.baseArgs = sshArgs(target, { ...opts, controlDir });
+    this.controlDir = opts.controlDir ?? defaultControlDir();
+    ensureControlDir(this.controlDir);
+    this.baseArgs = sshArgs(target, { ...opts, controlDir: this.controlDir });
   }
 
   run(argv: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+    // Checked again before every command (one lstat): the directory may have been removed (it is re-created) or
+    // swapped since the runner was made, and ssh would then fail obscurely or use what someone else put there.
+    try {
+      ensureControlDir(this.controlDir);
+    } catch (e) {
+      return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+    }
     // '--' ends ssh's options; the host can never be read as an option (validated in the config too).
     const args = [...this.baseArgs, '--', this.target.host, shellJoin(argv)];
     return spawnCommand({
