@@ -1,6 +1,7 @@
-import { chmodSync, lstatSync, mkdirSync, type Stats } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { lstatOrNull, myUid } from '@/lib/fs/private';
 import { spawnCommand } from './exec';
 import { shellJoin } from './quote';
 import type { HostRunner, RunOptions, RunResult } from './types';
@@ -38,7 +39,6 @@ export class ControlDirError extends Error {
   override name = 'ControlDirError';
 }
 
-const myUid = (): number | null => (typeof process.getuid === 'function' ? process.getuid() : null);
 
 /**
  * Where control sockets go unless COWHERD_SSH_CONTROL_DIR says otherwise: beside the database (a directory only we
@@ -53,14 +53,6 @@ export function defaultControlDir(dataDir?: string): string {
   return path.join(os.tmpdir(), `cowherd-ssh-${myUid() ?? 0}`);
 }
 
-function lstatOrNull(p: string): Stats | null {
-  try {
-    return lstatSync(p);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw e;
-  }
-}
 
 /**
  * Create the control directory 0700, or accept an existing one only if it is a real directory (not a symlink),

@@ -149,14 +149,18 @@ export async function collectFullRead(
 ): Promise<FullRead> {
   const started = new Date();
   const t0 = performance.now();
-  let r;
+  const r = await runRead(runner, inventoryArgv(libvirtUri), timeoutMs);
+  // collectedAt is when the read started: the data is at least that fresh.
+  return parseFullRead(hostId, r.stdout, performance.now() - t0, started);
+}
+
+/** Run a read; a failure says why in the words a banner shows (inventoryFailure), never the script itself. */
+async function runRead(runner: HostRunner, argv: string[], timeoutMs: number) {
   try {
-    r = await runner.run(inventoryArgv(libvirtUri), { timeoutMs });
+    return await runner.run(argv, { timeoutMs });
   } catch (e) {
     throw e instanceof CommandError ? new CommandError({ ...e, message: inventoryFailure(e, timeoutMs) }) : e;
   }
-  // collectedAt is when the read started: the data is at least that fresh.
-  return parseFullRead(hostId, r.stdout, performance.now() - t0, started);
 }
 
 function applyFillKeepTime(inv: Inventory, fill: Parameters<typeof applyFill>[1]): Inventory {
@@ -172,12 +176,7 @@ export async function collectVolume(hostId: string, runner: HostRunner, vg: stri
   const started = new Date();
   const t0 = performance.now();
   const argv = ['sh', '-c', inventoryScript({ vgs: vgsArgv({ vg }), lvs: lvsArgv({ vg, lv }), libvirtUri: null })];
-  let r;
-  try {
-    r = await runner.run(argv, { timeoutMs, reject: false });
-  } catch (e) {
-    throw e instanceof CommandError ? new CommandError({ ...e, message: inventoryFailure(e, timeoutMs) }) : e;
-  }
+  const r = await runRead(runner, argv, timeoutMs);
   const sections = splitSections(r.stdout);
   const vgs = sections.get('vgs');
   const lvs = sections.get('lvs');

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
-import { chmodSync, closeSync, lstatSync, mkdirSync, openSync, type Stats } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
+import { lstatOrNull, myUid, octal } from '@/lib/fs/private';
 import { MIGRATIONS } from './migrations';
 
 // Deliberately without 'server-only': CLI scripts (tsx) open the same database through this module.
@@ -24,17 +25,7 @@ export class DataDirError extends Error {
   override name = 'DataDirError';
 }
 
-function lstatOrNull(p: string): Stats | null {
-  try {
-    return lstatSync(p);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw e;
-  }
-}
 
-const myUid = (): number | null => (typeof process.getuid === 'function' ? process.getuid() : null);
-const octal = (mode: number) => (mode & 0o7777).toString(8).padStart(4, '0');
 
 /**
  * Make sure the data directory is ours alone: created 0700 when missing; refused when it is a symlink, not a
