@@ -164,5 +164,6 @@ test('the create wizard shows agent01’s agent as answering and freezes by defa
   // The review is the server's dry-run plan: freeze, lvcreate, thaw.
   await page.getByLabel('Snapshot name').fill('e2efrz_ui');
   await page.getByRole('button', { name: 'Review' }).click();
-  await expect(page.getByText(`${GUEST}: file systems frozen by the guest agent`)).toBeVisible();
+  // Planning reads the host afresh: slow on a busy lab.
+  await expect(page.getByText(`${GUEST}: file systems frozen by the guest agent`)).toBeVisible({ timeout: 120_000 });
 });

@@ -44,12 +44,33 @@ export function labSshArgs(): string[] {
  * Throws with the command's stderr when it fails.
  */
 export function labSsh(command: string, opts: { timeoutMs?: number } = {}): string {
-  return execFileSync('bash', [LAB_SH, 'ssh', command], {
-    encoding: 'utf8',
-    env: { ...process.env, COWHERD_LAB_DIR: LAB_DIR },
-    timeout: opts.timeoutMs ?? 120_000,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return execFileSync('bash', [LAB_SH, 'ssh', command], {
+        encoding: 'utf8',
+        env: { ...process.env, COWHERD_LAB_DIR: LAB_DIR },
+        timeout: opts.timeoutMs ?? 120_000,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+    } catch (e) {
+      // ssh itself failed before the command ran (the lab VM was too busy to finish the handshake, seen as
+      // "Connection timed out during banner exchange" with many labs on one machine): the command is safe to send
+      // again. Anything else, including the command's own failure, is the caller's.
+      const err = e as { status?: number | null; stderr?: string };
+      if (attempt >= 4 || !sshDidNotConnect(err.status, err.stderr)) throw e;
+      execFileSync('sleep', [String(2 * attempt)]);
+    }
+  }
+}
+
+/** ssh's exit status 255 with one of its own connection errors: the remote command never started. */
+function sshDidNotConnect(status: number | null | undefined, stderr: string | undefined): boolean {
+  return (
+    status === 255 &&
+    /banner exchange|kex_exchange_identification|Connection timed out|Connection refused|Connection closed by/.test(
+      stderr ?? '',
+    )
+  );
 }
 
 /** lvs for one LV as a record of the named fields (bytes, no suffix); null when the LV does not exist. */

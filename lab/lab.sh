@@ -174,7 +174,7 @@ EOT
 
 lab_ssh() {
   ssh -i "$KEY" -p "$PORT" -o BatchMode=yes -o UserKnownHostsFile="$LAB_DIR/known_hosts" -o StrictHostKeyChecking=yes \
-    -o ConnectTimeout=5 -o LogLevel=ERROR root@127.0.0.1 "$@"
+    -o ConnectTimeout=15 -o LogLevel=ERROR root@127.0.0.1 "$@"
 }
 
 port_taken() { (exec 3<>/dev/tcp/127.0.0.1/"$PORT") 2>/dev/null || [ -n "$(ss -Hltn "sport = :$PORT" 2>/dev/null)" ]; }
