@@ -5,7 +5,7 @@ import { gzipSync } from 'node:zlib';
 import type { SshRunner } from '../lib/host/ssh';
 import { BIG_VG, buildBigHost, createBigVg, removeBigHost, type LabRun } from '../lib/test/big-host';
 import { labRunner } from '../lib/test/lab';
-import { domState, labLv, labSsh as labSshOnce } from './lab';
+import { domState, labLv, labSshRetrying as labSsh } from './lab';
 
 // Inventory and live COW monitoring, against the lab. Only LVs named e2einv_* in vg0/vg1 are created here, plus the
 // big host (VG vgbench on the spare disk /dev/vdc, domains bench-*) of the 1000-LV test; the lab is shared, and every
@@ -25,22 +25,6 @@ const SCREENSHOTS = path.resolve(import.meta.dirname, '../screenshots');
 async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
-}
-
-/**
- * labSsh, tried again when ssh could not even connect (the lab VM is shared and sometimes too busy to answer
- * sshd's banner in time). The command did not run then, so running it again is safe.
- */
-function labSsh(command: string): string {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return labSshOnce(command);
-    } catch (e) {
-      const { stderr, message } = e as { stderr?: string | Buffer; message: string };
-      const text = `${stderr?.toString() ?? ''} ${message}`;
-      if (attempt >= 3 || !/banner exchange|kex_exchange_identification|Connection (timed out|refused|reset)/.test(text)) throw e;
-    }
-  }
 }
 
 function removeTestLvs(): void {

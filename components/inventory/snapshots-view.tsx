@@ -271,7 +271,7 @@ const SnapshotTableRow = memo(function SnapshotTableRow({
         {ttf === null ? (
           trendNotReliable(lv, trend) ? (
             <span
-              className="whitespace-nowrap text-xs italic text-slate-500"
+              className="inline-block max-w-[6.5rem] text-xs italic leading-tight text-slate-500"
               title="Time to full needs at least 3 samples over a minute since the snapshot was created or extended"
             >
               trend not yet reliable
@@ -293,7 +293,8 @@ const SnapshotTableRow = memo(function SnapshotTableRow({
             width={88}
             samples={samples}
             label={`COW fill of ${name} over the last 2 h: from ${formatPercent(first[1])} to ${formatPercent(last[1])}`}
-            stroke={fillTone(last[1]) === 'red' ? '#dc2626' : fillTone(last[1]) === 'amber' ? '#d97706' : '#059669'}
+            // A merge empties the snapshot: its history is not a fill to colour by fill.
+            stroke={lv.merging ? '#0ea5e9' : fillTone(last[1]) === 'red' ? '#dc2626' : fillTone(last[1]) === 'amber' ? '#d97706' : '#059669'}
           />
         ) : (
           <span className="text-xs text-slate-400">—</span>
