@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { expect, test, type APIRequestContext } from '@playwright/test';
 import { BASE_URL, E2E_ADMIN_PASSWORD } from './env';
-import { labLv, labSshRetrying as labSsh } from './lab';
+import { labLv, labSsh } from './lab';
 
 // Alerts, webhook delivery, auto-extend and /metrics against the real lab. The lab is shared with other test runs:
 // LVs made here are named e2ealert_* (snapshots of vg0/db, which no running guest uses) and removed at the end;

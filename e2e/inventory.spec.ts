@@ -5,7 +5,7 @@ import { gzipSync } from 'node:zlib';
 import type { SshRunner } from '../lib/host/ssh';
 import { BIG_VG, buildBigHost, createBigVg, removeBigHost, type LabRun } from '../lib/test/big-host';
 import { labRunner } from '../lib/test/lab';
-import { domState, labLv, labSshRetrying as labSsh } from './lab';
+import { domState, labLv, labSsh } from './lab';
 
 // Inventory and live COW monitoring, against the lab. Only LVs named e2einv_* in vg0/vg1 are created here, plus the
 // big host (VG vgbench on the spare disk /dev/vdc, domains bench-*) of the 1000-LV test; the lab is shared, and every

@@ -73,22 +73,6 @@ function sshDidNotConnect(status: number | null | undefined, stderr: string | un
   );
 }
 
-/**
- * labSsh, tried again when ssh could not even connect (the lab VM is shared and sometimes too busy to answer
- * sshd's banner in time). The command did not run then, so running it again is safe.
- */
-export function labSshRetrying(command: string, opts: { timeoutMs?: number } = {}): string {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return labSsh(command, opts);
-    } catch (e) {
-      const { stderr, message } = e as { stderr?: string | Buffer; message: string };
-      const text = `${stderr?.toString() ?? ''} ${message}`;
-      if (attempt >= 3 || !/banner exchange|kex_exchange_identification|Connection (timed out|refused|reset)/.test(text)) throw e;
-    }
-  }
-}
-
 /** lvs for one LV as a record of the named fields (bytes, no suffix); null when the LV does not exist. */
 export function labLv(vgLv: string, fields = 'lv_name,lv_attr,lv_size,data_percent,origin'): Record<string, string> | null {
   try {

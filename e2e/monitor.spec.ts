@@ -4,7 +4,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { BASE_URL, E2E_ADMIN_PASSWORD } from './env';
-import { labLv, labSsh as labSshOnce, labSshTarget } from './lab';
+import { labLv, labSsh, labSshTarget } from './lab';
 import { killServer, startServer } from './server';
 
 // The device-mapper fast path, on the real lab (issue: monitoring at the kernel's cost). Snapshots here are of
@@ -13,17 +13,6 @@ import { killServer, startServer } from './server';
 
 const MiB = 1024 * 1024;
 const INVENTORY_MS = 30_000;
-
-/** labSsh, tried again when ssh could not even connect (the emulated lab is sometimes too busy to answer at once). */
-function labSsh(command: string, opts: { timeoutMs?: number } = {}): string {
-  for (let i = 0; ; i++) {
-    try {
-      return labSshOnce(command, opts);
-    } catch (e) {
-      if (i >= 3 || !/banner exchange|Connection (timed out|refused|closed)/.test(String((e as Error).message))) throw e;
-    }
-  }
-}
 
 interface Lv { vg: string; name: string; sizeBytes: number; cowPercent: number | null; invalid: boolean }
 interface Inv { collectedAt: string; fullReadAt?: string; lvs: Lv[] }
