@@ -271,7 +271,7 @@ const SnapshotTableRow = memo(function SnapshotTableRow({
         {ttf === null ? (
           trendNotReliable(lv, trend) ? (
             <span
-              className="inline-block max-w-[6.5rem] text-xs italic leading-tight text-slate-500"
+              className="inline-block max-w-[6.5rem] whitespace-normal text-xs italic leading-tight text-slate-500"
               title="Time to full needs at least 3 samples over a minute since the snapshot was created or extended"
             >
               trend not yet reliable
