@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { inventoryScript, parseAgents, parseUuidNames, splitSections } from './batch';
+import { agentBatch, inventoryScript, parseAgents, parseUuidNames, splitSections } from './batch';
 
 const recorded = readFileSync(path.join(import.meta.dirname, 'fixtures/inventory-seed.txt'), 'utf8');
 
@@ -67,5 +67,23 @@ describe('inventory batch', () => {
     const s = inventoryScript({ vgs: ['vgs', '-o', 'a b'], lvs: ['lvs'], libvirtUri: null });
     expect(s).toContain("sec vgs vgs -o 'a b'");
     expect(s).not.toContain('virsh');
+  });
+});
+
+describe('agent channels of the domains that ran at the last read', () => {
+  const spec = { vgs: ['vgs'], lvs: ['lvs'], libvirtUri: 'qemu:///system' };
+  const web01 = '81142170-3005-450c-944c-657d8db8911a';
+
+  it('are read at the same time as the rest, not after a virsh list', () => {
+    const s = inventoryScript({ ...spec, agentUuids: [web01, 'not-a-uuid; reboot'] });
+    expect(s).toContain(`sec agents agents 'echo @@dom ${web01}; dumpxml ${web01}; echo @@end' &`);
+    expect(s).not.toContain('reboot');
+    expect(s).not.toContain('while read');
+  });
+
+  it('none ran: an empty agents section; no previous read: list first, then the XML of each', () => {
+    expect(inventoryScript({ ...spec, agentUuids: [] })).toContain('empty agents');
+    expect(agentBatch(['x'])).toBeNull();
+    expect(inventoryScript(spec)).toContain('done <"$t/uuids.o"');
   });
 });

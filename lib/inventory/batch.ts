@@ -30,6 +30,22 @@ export interface BatchSpec {
   libvirtUri: string | null;
   /** `dmsetup status -v`: the device set and fill of the same moment, so the fast poll knows what it starts from. */
   dm?: readonly string[];
+  /**
+   * The UUIDs of the domains that ran at the last read: their XML (for the agent channel's state) is read at the same
+   * time as everything else instead of after a `virsh list`, which kept the whole read waiting for two virsh
+   * processes in a row. A guest started since then shows its agent at the next full read. Absent (the first read):
+   * list first, then read every domain's XML.
+   */
+  agentUuids?: readonly string[];
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** The virsh batch ("echo @@dom UUID; dumpxml UUID; ... echo @@end") for the agent channels of these domains. */
+export function agentBatch(uuids: readonly string[]): string | null {
+  const valid = uuids.filter((u) => UUID.test(u));
+  if (valid.length === 0) return null;
+  return `${valid.map((u) => `echo @@dom ${u}; dumpxml ${u};`).join(' ')} echo @@end`;
 }
 
 /**
@@ -77,16 +93,27 @@ export function inventoryScript(spec: BatchSpec): string {
     // The XML of every domain in ONE virsh process ("echo @@dom UUID; dumpxml UUID; ... echo @@end"), of which
     // only the markers and the agent channel's line travel back.
     `agents() { ${virshBatch} "$1" >"$t/ax" || return $?; grep -E '^@@|${AGENT_CHANNEL.replaceAll('.', '\\.')}' "$t/ax"; return 0; }`,
-    '{',
-    // Every domain, running or not: "UUID NAME".
-    `  sec uuids ${shellJoin(listUuidNamesArgv({ uri, quiet: true }))}`,
-    '  b=""',
-    '  while read -r u _; do',
-    '    case "$u" in *[!0-9a-f-]*|"") continue;; esac',
-    '    b="$b echo @@dom $u; dumpxml $u;"',
-    '  done <"$t/uuids.o"',
-    '  if [ -n "$b" ]; then sec agents agents "$b echo @@end"; else empty agents; fi',
-    '} &',
+  );
+  const list = shellJoin(listUuidNamesArgv({ uri, quiet: true }));
+  if (spec.agentUuids) {
+    // Every domain's UUID and the agent channels of the domains that ran at the last read, at the same time.
+    const batch = agentBatch(spec.agentUuids);
+    lines.push(`sec uuids ${list} &`, batch ? `sec agents agents ${shellJoin([batch])} &` : 'empty agents');
+  } else {
+    lines.push(
+      '{',
+      // Every domain, running or not: "UUID NAME"; then the XML of each.
+      `  sec uuids ${list}`,
+      '  b=""',
+      '  while read -r u _; do',
+      '    case "$u" in *[!0-9a-f-]*|"") continue;; esac',
+      '    b="$b echo @@dom $u; dumpxml $u;"',
+      '  done <"$t/uuids.o"',
+      '  if [ -n "$b" ]; then sec agents agents "$b echo @@end"; else empty agents; fi',
+      '} &',
+    );
+  }
+  lines.push(
     'wait',
     `out ${names.join(' ')} domstats uuids agents`,
   );

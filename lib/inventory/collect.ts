@@ -14,8 +14,8 @@ import type { Inventory } from './types';
 export const LIBVIRT_URI = DEFAULT_LIBVIRT_URI;
 
 /** The one remote execution of an inventory read, on the host's libvirt connection (config `libvirtUri`). */
-export function inventoryArgv(libvirtUri: string = DEFAULT_LIBVIRT_URI): string[] {
-  return ['sh', '-c', inventoryScript({ vgs: vgsArgv(), lvs: lvsArgv(), libvirtUri, dm: dmStatusArgv() })];
+export function inventoryArgv(libvirtUri: string = DEFAULT_LIBVIRT_URI, agentUuids?: readonly string[]): string[] {
+  return ['sh', '-c', inventoryScript({ vgs: vgsArgv(), lvs: lvsArgv(), libvirtUri, dm: dmStatusArgv(), agentUuids })];
 }
 
 export class InventoryError extends Error {
@@ -146,10 +146,12 @@ export async function collectFullRead(
   runner: HostRunner,
   timeoutMs = 60_000,
   libvirtUri: string = DEFAULT_LIBVIRT_URI,
+  /** The domains that ran at the last read (see BatchSpec.agentUuids). */
+  agentUuids?: readonly string[],
 ): Promise<FullRead> {
   const started = new Date();
   const t0 = performance.now();
-  const r = await runRead(runner, inventoryArgv(libvirtUri), timeoutMs);
+  const r = await runRead(runner, inventoryArgv(libvirtUri, agentUuids), timeoutMs);
   // collectedAt is when the read started: the data is at least that fresh.
   return parseFullRead(hostId, r.stdout, performance.now() - t0, started);
 }

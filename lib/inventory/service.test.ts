@@ -15,7 +15,7 @@ vi.mock('./collect', () => ({
 
 const { freshInventoryForClient, FRESH_READ_INTERVAL_MS, refreshInventory } = await import('./service');
 
-const inv = (at: number) => ({ host: 'lab', collectedAt: new Date(at).toISOString() }) as unknown as Inventory;
+const inv = (at: number) => ({ host: 'lab', domains: [], collectedAt: new Date(at).toISOString() }) as unknown as Inventory;
 const flush = () => new Promise((r) => setTimeout(r, 0));
 
 beforeEach(() => {

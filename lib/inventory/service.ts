@@ -66,7 +66,9 @@ export async function refreshInventory(hostId: string, maxAgeMs = 1000): Promise
   if (maxAgeMs > 0 && s.last && !s.lastError && Date.now() - Date.parse(s.last.collectedAt) < maxAgeMs) return s.last;
   if (s.inflight && maxAgeMs > 0) return s.inflight;
   const started = Date.now();
-  const p = collectFullRead(hostId, runnerFor(host), readTimeoutMs(), host.libvirtUri)
+  // The agent channels of the guests that ran at the last read are read alongside the rest (see batch.ts).
+  const agentUuids = s.last?.domains.filter((d) => d.state === 'running' || d.state === 'paused').flatMap((d) => (d.uuid ? [d.uuid] : []));
+  const p = collectFullRead(hostId, runnerFor(host), readTimeoutMs(), host.libvirtUri, agentUuids)
     .then(({ inventory, dm }) => {
       s.dm = dm;
       s.fullAt = started;
