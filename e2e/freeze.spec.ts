@@ -1,5 +1,6 @@
-import { expect, test, type APIRequestContext } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { E2E_ADMIN_PASSWORD } from './env';
+import { postCreateSnapshot, waitForJob } from './jobs-api';
 import { AGENT_GUEST, agentFsfreezeStatus, domState, labLv, labSsh, waitForAgent } from './lab';
 
 // Freeze and thaw against a real guest agent: agent01 (lab/agent-init.sh) runs qemu-guest-agent with its disk
@@ -55,31 +56,11 @@ test.beforeAll(async () => {
   console.log(`freeze: agent01's guest agent answered after waiting ${(waited / 1000).toFixed(0)} s`);
 });
 test.afterAll(() => cleanUp());
+const JOB_WAIT = { timeoutMs: 240_000, intervalMs: 1000 };
 test.beforeEach(async ({ page }) => {
   const res = await page.request.post('/api/session', { data: { username: 'admin', password: E2E_ADMIN_PASSWORD } });
   expect(res.ok(), await res.text()).toBe(true);
 });
-
-function postSnapshot(request: APIRequestContext, baseURL: string, params: Record<string, unknown>, dryRun = false) {
-  return request.post('/api/hosts/lab/jobs', {
-    headers: { Origin: baseURL },
-    data: { operation: 'create-snapshot', params, dryRun },
-  });
-}
-
-async function waitForJob(request: APIRequestContext, id: number, timeoutMs = 240_000): Promise<Job> {
-  let job: Job | undefined;
-  await expect
-    .poll(
-      async () => {
-        job = ((await (await request.get(`/api/jobs/${id}`)).json()) as { job: Job }).job;
-        return job.status;
-      },
-      { timeout: timeoutMs, intervals: [1000] },
-    )
-    .not.toMatch(/^(running|queued)$/);
-  return job!;
-}
 
 const isFreeze = (s: { kind: string; title: string; argv?: string[] | null }) =>
   s.kind === 'run' && /^Freeze the file systems of agent01$/.test(s.title) && (s.argv === undefined || !!s.argv?.includes('domfsfreeze'));
@@ -108,16 +89,16 @@ test('create-snapshot with consistency freeze: the agent is connected, the file 
   expect(guest!.disks.some((d) => d.vg === VG && d.lv === ORIGIN)).toBe(true);
 
   // The plan (dry run): freeze before lvcreate, thaw after, and the consequence says the agent freezes.
-  const dry = await postSnapshot(request, baseURL!, { vg: VG, origin: ORIGIN, name, sizeBytes: 16 * MiB, consistency: 'freeze' }, true);
+  const dry = await postCreateSnapshot(request, baseURL!, { vg: VG, origin: ORIGIN, name, sizeBytes: 16 * MiB, consistency: 'freeze' }, true);
   expect(dry.status(), await dry.text()).toBe(200);
   const { plan } = (await dry.json()) as { plan: Plan };
   expectFreezeCreateThaw(plan.steps, name);
   expect(plan.consequences).toContain(`${GUEST}: file systems frozen by the guest agent`);
 
-  const res = await postSnapshot(request, baseURL!, { vg: VG, origin: ORIGIN, name, sizeBytes: 16 * MiB, consistency: 'freeze' });
+  const res = await postCreateSnapshot(request, baseURL!, { vg: VG, origin: ORIGIN, name, sizeBytes: 16 * MiB, consistency: 'freeze' });
   expect(res.status(), await res.text()).toBe(202);
   const { job: started } = (await res.json()) as { job: { id: number } };
-  const job = await waitForJob(request, started.id);
+  const job = await waitForJob<Job>(request, started.id, JOB_WAIT);
 
   expect(job.status, job.error ?? '').toBe('succeeded');
   expectFreezeCreateThaw(job.steps, name);
@@ -136,10 +117,10 @@ test('a forced lvcreate failure after the freeze still thaws the guest', async (
     // Leave the VG no free space, then force a snapshot past the (non-blocking) preflight warning: lvm2 refuses
     // it, after the freeze step has run.
     labSsh(`lvcreate -q -y -l 100%FREE -n e2efrz_fill ${VG} >/dev/null`);
-    const res = await postSnapshot(request, baseURL!, { vg: VG, origin: ORIGIN, name, sizeBytes: 16 * MiB, consistency: 'freeze', force: true });
+    const res = await postCreateSnapshot(request, baseURL!, { vg: VG, origin: ORIGIN, name, sizeBytes: 16 * MiB, consistency: 'freeze', force: true });
     expect(res.status(), await res.text()).toBe(202);
     const { job: started } = (await res.json()) as { job: { id: number } };
-    const job = await waitForJob(request, started.id);
+    const job = await waitForJob<Job>(request, started.id, JOB_WAIT);
     labSsh(`lvremove -y ${fill} >/dev/null`);
 
     expect(job.status).toBe('failed');

@@ -1,6 +1,9 @@
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import { E2E_ADMIN_PASSWORD } from './env';
+import { postCreateSnapshot, waitForJob } from './jobs-api';
 import { domState, labLv, labSsh } from './lab';
+
+const JOB_WAIT = { timeoutMs: 180_000, intervalMs: 500 };
 
 // Jobs on the lab: a job that fails on the host, input that never reaches the host, and two jobs on one VG at the
 // same moment. The lab is shared: LVs made here are named e2ewiz_* and removed at the end; web01 keeps running.
@@ -56,28 +59,6 @@ function dropLv(vgLv: string) {
   labSsh(`lvs ${vgLv} >/dev/null 2>&1 && lvremove -y ${vgLv} >/dev/null; true`);
 }
 
-/** POST /api/hosts/lab/jobs as the browser would (session cookie + same Origin). */
-function postJob(request: APIRequestContext, baseURL: string, params: Record<string, unknown>, dryRun = false) {
-  return request.post('/api/hosts/lab/jobs', {
-    headers: { Origin: baseURL },
-    data: { operation: 'create-snapshot', params, dryRun },
-  });
-}
-
-async function waitForJob(request: APIRequestContext, id: number, timeoutMs = 180_000): Promise<Job> {
-  let job: Job | undefined;
-  await expect
-    .poll(
-      async () => {
-        job = ((await (await request.get(`/api/jobs/${id}`)).json()) as { job: Job }).job;
-        return job.status;
-      },
-      { timeout: timeoutMs, intervals: [500] },
-    )
-    .not.toMatch(/^(running|queued)$/);
-  return job!;
-}
-
 async function auditEntries(request: APIRequestContext, query = ''): Promise<AuditEntry[]> {
   // Command entries only: a security event (a login) between two reads must not look like a command.
   const res = await request.get(`/api/audit?limit=1000&kind=command${query}`);
@@ -97,7 +78,7 @@ test.describe('jobs', () => {
     try {
       // Leave vg0 no free space, then force a 64 MiB snapshot past the (non-blocking) preflight warning.
       labSsh('lvcreate -q -y -l 100%FREE -n e2ewiz_fill vg0 >/dev/null');
-      const res = await postJob(request, baseURL!, {
+      const res = await postCreateSnapshot(request, baseURL!, {
         vg: 'vg0',
         origin: 'web',
         name,
@@ -107,7 +88,7 @@ test.describe('jobs', () => {
       });
       expect(res.status(), await res.text()).toBe(202);
       const { job: started } = (await res.json()) as { job: { id: number } };
-      const job = await waitForJob(request, started.id);
+      const job = await waitForJob<Job>(request, started.id, JOB_WAIT);
       // The host is back to having free space for the other users of the lab as soon as possible.
       dropLv('vg0/e2ewiz_fill');
 
@@ -153,7 +134,7 @@ test.describe('jobs', () => {
     await shot(page, 'create-invalid-name');
 
     for (const dryRun of [false, true]) {
-      const res = await postJob(request, baseURL!, { vg: 'vg0', origin: 'web', name: bad }, dryRun);
+      const res = await postCreateSnapshot(request, baseURL!, { vg: 'vg0', origin: 'web', name: bad }, dryRun);
       expect(res.status()).toBe(400);
       const body = (await res.json()) as { error: string };
       expect(body.error).toContain('invalid parameters: name:');
@@ -168,7 +149,7 @@ test.describe('jobs', () => {
     names.forEach((n) => dropLv(`vg0/${n}`));
     try {
       const responses = await Promise.all(
-        names.map((name) => postJob(request, baseURL!, { vg: 'vg0', origin: 'web', name, sizeBytes: 8 * MiB })),
+        names.map((name) => postCreateSnapshot(request, baseURL!, { vg: 'vg0', origin: 'web', name, sizeBytes: 8 * MiB })),
       );
       const started: number[] = [];
       for (const res of responses) {
@@ -180,7 +161,7 @@ test.describe('jobs', () => {
         }
       }
       expect(started.length).toBeGreaterThanOrEqual(1);
-      const jobs = await Promise.all(started.map((id) => waitForJob(request, id)));
+      const jobs = await Promise.all(started.map((id) => waitForJob<Job>(request, id, JOB_WAIT)));
       for (const j of jobs) expect(j.status).toBe('succeeded');
       expect(domState('web01')).toBe('running');
 
