@@ -12,7 +12,7 @@ import { lvKey } from '@/lib/lvm/model';
 
 /** The LVs of an inventory as the fill mapping needs them. */
 export function knownLvs(inv: Pick<Inventory, 'lvs'>): KnownLv[] {
-  return inv.lvs.map((lv) => ({ vg: lv.vg, name: lv.name, uuid: lv.uuid, kind: lv.kind, origin: lv.origin, merging: lv.merging }));
+  return inv.lvs.map((lv) => ({ vg: lv.vg, name: lv.name, uuid: lv.uuid, origin: lv.origin, merging: lv.merging }));
 }
 
 function applyOne(lv: InventoryLv, f: LvFill | undefined): InventoryLv {

@@ -279,7 +279,6 @@ export interface KnownLv {
   vg: string;
   name: string;
   uuid: string;
-  kind: string;
   /** The origin of a snapshot (for a merge the kernel reports on the origin's device). */
   origin: string | null;
   /** lvm2's lv_merging of a snapshot, from the last full read (a deferred merge looks like any snapshot to dm). */

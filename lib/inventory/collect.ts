@@ -105,7 +105,7 @@ export function parseFullRead(host: string, stdout: string, durationMs: number, 
   // next poll's figures continue from the same source.
   if (dm) {
     const fill = fillFromDm(dm.devices, dm.info, knownLvs(inventory));
-    return { inventory: applyFillKeepTime(inventory, fill), dm };
+    return { inventory: applyFill(inventory, fill, inventory.collectedAt), dm };
   }
   return { inventory, dm: null };
 }
@@ -157,16 +157,12 @@ export async function collectFullRead(
 }
 
 /** Run a read; a failure says why in the words a banner shows (inventoryFailure), never the script itself. */
-async function runRead(runner: HostRunner, argv: string[], timeoutMs: number) {
+export async function runRead(runner: HostRunner, argv: string[], timeoutMs: number) {
   try {
     return await runner.run(argv, { timeoutMs });
   } catch (e) {
     throw e instanceof CommandError ? new CommandError({ ...e, message: inventoryFailure(e, timeoutMs) }) : e;
   }
-}
-
-function applyFillKeepTime(inv: Inventory, fill: Parameters<typeof applyFill>[1]): Inventory {
-  return applyFill(inv, fill, inv.collectedAt);
 }
 
 /**

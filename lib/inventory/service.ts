@@ -5,8 +5,7 @@ import { runnerFor } from '@/lib/host';
 import { applyFill, knownLvs } from '@/lib/dm/apply';
 import { dmStatusArgv } from '@/lib/dm/commands';
 import { deviceSetKey, fillFromDm, parseDmsetupStatusVerbose } from '@/lib/dm/status';
-import { CommandError } from '@/lib/host/types';
-import { collectFullRead, collectVolume, inventoryFailure, type DmAtFullRead } from './collect';
+import { collectFullRead, collectVolume, runRead, type DmAtFullRead } from './collect';
 import type { HostStatus, Inventory } from './types';
 
 interface HostState {
@@ -17,8 +16,6 @@ interface HostState {
   dm?: DmAtFullRead | null;
   /** When the last full read started (ms). */
   fullAt?: number;
-  /** Why the last poll read the host in full ("device set changed", "slow interval", ...), for tests and logs. */
-  lastPollKind?: PollKind;
   /** When the last read asked for with ?fresh=1 started (epoch ms). */
   lastFreshStart?: number;
 }
@@ -29,7 +26,14 @@ interface HostState {
  */
 export const FRESH_READ_INTERVAL_MS = 5000;
 
-export type PollKind = 'fast' | 'full: first read' | 'full: device set changed' | 'full: slow interval' | 'full: after an error' | 'full: no dmsetup';
+export type PollKind =
+  | 'fast'
+  | 'full: first read'
+  | 'full: device set changed'
+  | 'full: slow interval'
+  | 'full: after an error'
+  | 'full: no dmsetup'
+  | 'full: joined a read in flight';
 
 export interface InventoryView {
   /** The newest inventory read from the host (possibly older than the last failed attempt). */
@@ -114,41 +118,32 @@ export async function pollHost(hostId: string): Promise<PollKind> {
   const s = state(hostId);
   const full = async (kind: PollKind): Promise<PollKind> => {
     await (s.inflight ?? refreshInventory(hostId, 0));
-    s.lastPollKind = kind;
     return kind;
   };
   if (!s.last) return full('full: first read');
   if (s.lastError) return full('full: after an error');
   if (s.dm === null) return full('full: no dmsetup');
   if (Date.now() - (s.fullAt ?? 0) >= env().COWHERD_INVENTORY_MS) return full('full: slow interval');
-  if (s.inflight) return full(s.lastPollKind ?? 'full: slow interval');
+  if (s.inflight) return full('full: joined a read in flight');
 
   const started = new Date();
   const t0 = performance.now();
   let stdout: string;
   try {
-    ({ stdout } = await runnerFor(host).run(dmStatusArgv(), { timeoutMs: readTimeoutMs() }));
+    ({ stdout } = await runRead(runnerFor(host), dmStatusArgv(), readTimeoutMs()));
   } catch (e) {
-    const message = e instanceof CommandError ? inventoryFailure(e, readTimeoutMs()) : (e as Error).message;
-    s.lastError = { message, at: new Date().toISOString() };
-    throw e instanceof CommandError ? new CommandError({ ...e, message }) : e;
+    s.lastError = { message: (e as Error).message, at: new Date().toISOString() };
+    throw e;
   }
   const poll = parseDmsetupStatusVerbose(stdout);
   if (!s.dm || deviceSetKey(poll.devices, poll.info) !== s.dm.key) return full('full: device set changed');
-  // A full read that finished while this poll ran is at least as fresh: keep it.
-  if (s.last && Date.parse(s.last.collectedAt) > started.getTime()) return 'fast';
   const base = s.last;
-  if (!base) return full('full: first read');
+  // A full read that finished while this poll ran is at least as fresh: keep it.
+  if (Date.parse(base.collectedAt) > started.getTime()) return 'fast';
   const inv = applyFill(base, fillFromDm(poll.devices, poll.info, knownLvs(base)), started.toISOString());
   inv.durationMs = Math.round(performance.now() - t0);
   publish(s, inv);
-  s.lastPollKind = 'fast';
   return 'fast';
-}
-
-/** The kind of the last poll of a host (for the e2e tests' debug endpoint and the logs). */
-export function lastPollKind(hostId: string): PollKind | undefined {
-  return states.get(hostId)?.lastPollKind;
 }
 
 /**
