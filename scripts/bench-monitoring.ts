@@ -110,6 +110,8 @@ export async function benchMonitoring(ctx: Ctx): Promise<void> {
     await ctx.sh('lvcreate -q -s -L 16M -n bench_ae vg0/db >/dev/null');
     await sleep(2 * pollMs);
     // A watcher in the lab prints the snapshot's dm status every 0.2 s; lines are timestamped as they arrive.
+    // Its own ssh, not the runner's multiplexed one: a mux client hands its pipes to the master, so killing it does
+    // not end an endless remote loop (tried: the run never returned).
     const events: { at: number; used: number; total: number }[] = [];
     const watcher = spawn('ssh', [...sshArgs(lab.hosts[0]?.ssh), 'while :; do dmsetup status vg0-bench_ae; sleep 0.2; done'], { stdio: ['ignore', 'pipe', 'ignore'] });
     let buf = '';

@@ -14,6 +14,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { parseConfig } from '../lib/config/hosts';
+import { shellJoin } from '../lib/host/quote';
 import { SshRunner } from '../lib/host/ssh';
 import { inventoryArgv, LIBVIRT_URI } from '../lib/inventory/collect';
 import { lvsArgv, vgsArgv } from '../lib/lvm/commands';
@@ -51,16 +52,15 @@ function startServer(): ChildProcess {
 }
 
 /** A production server on the lab; the caller's env wins (intervals for the monitoring figures). */
-export function startBenchServer(o: { port: number; dataDir: string; config: string; env: Record<string, string> }): ChildProcess {
-  const dataDir = o.dataDir;
-  rmSync(dataDir, { recursive: true, force: true });
+function startBenchServer(o: { port: number; dataDir: string; config: string; env: Record<string, string> }): ChildProcess {
+  rmSync(o.dataDir, { recursive: true, force: true });
   const child = spawn(process.execPath, [path.join(ROOT, 'node_modules/next/dist/bin/next'), 'start', '-H', '127.0.0.1', '-p', String(o.port)], {
     cwd: ROOT,
     env: {
       ...process.env,
       NODE_ENV: 'production',
       COWHERD_CONFIG: o.config,
-      COWHERD_DATA_DIR: dataDir,
+      COWHERD_DATA_DIR: o.dataDir,
       COWHERD_ADMIN_PASSWORD: PASSWORD,
       // For the latency figures the monitor would read the host in the background and disturb the timings.
       ...o.env,
@@ -76,7 +76,7 @@ function peakRssMb(pid: number): number {
   return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? NaN) / 1024;
 }
 
-export async function waitUp(base = BASE) {
+async function waitUp(base = BASE) {
   for (let i = 0; i < 240; i++) {
     try {
       if ((await fetch(`${base}/api/health`)).ok) return;
@@ -88,7 +88,7 @@ export async function waitUp(base = BASE) {
   throw new Error('server did not start');
 }
 
-export async function login(base = BASE): Promise<string> {
+async function login(base = BASE): Promise<string> {
   const r = await fetch(`${base}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: PASSWORD }) });
   if (!r.ok) throw new Error(`login failed: ${r.status}`);
   return (r.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
@@ -115,16 +115,15 @@ async function main() {
   const rows: string[][] = [];
   const monRows: Record<string, string>[] = [];
   let rss = 0;
-  const amp = (a: readonly string[]) => `${a.map((w) => `'${w.replace(/'/g, `'\\''`)}'`).join(' ')} >/dev/null &`;
+  const amp = (a: readonly string[]) => `${shellJoin(a)} >/dev/null &`;
   const floor = ['sh', '-c', [amp(vgsArgv()), amp(lvsArgv()), amp(['virsh', '-q', '-c', LIBVIRT_URI, 'domstats', '--state', '--block']), 'wait'].join(' ')];
   try {
     await waitUp();
     const cookie = await login();
     // The same commands the inventory runs, one after the other, as an administrator would type them: vgs, lvs,
     // domstats, list, and one virsh with a dumpxml per running domain (the guest-agent channel's state).
-    const q = (a: readonly string[]) => a.map((w) => `'${w.replace(/'/g, `'\\''`)}'`).join(' ');
-    const agentStep = `b=""; for u in $(${q(['virsh', '-q', '-c', LIBVIRT_URI, 'list', '--uuid'])}); do b="$b dumpxml $u;"; done; [ -z "$b" ] || ${q(['virsh', '-c', LIBVIRT_URI])} "$b" >/dev/null`;
-    const raw = ['bash', '-c', [vgsArgv(), lvsArgv(), ['virsh', '-q', '-c', LIBVIRT_URI, 'domstats', '--state', '--block'], ['virsh', '-q', '-c', LIBVIRT_URI, 'list', '--uuid', '--name']].map((a) => `${q(a)} >/dev/null`).concat(agentStep).join('; ')];
+    const agentStep = `b=""; for u in $(${shellJoin(['virsh', '-q', '-c', LIBVIRT_URI, 'list', '--uuid'])}); do b="$b dumpxml $u;"; done; [ -z "$b" ] || ${shellJoin(['virsh', '-c', LIBVIRT_URI])} "$b" >/dev/null`;
+    const raw = ['bash', '-c', [vgsArgv(), lvsArgv(), ['virsh', '-q', '-c', LIBVIRT_URI, 'domstats', '--state', '--block'], ['virsh', '-q', '-c', LIBVIRT_URI, 'list', '--uuid', '--name']].map((a) => `${shellJoin(a)} >/dev/null`).concat(agentStep).join('; ')];
     for (const n of SIZES) {
       const built = await buildBigHost(sh, base, { lvs: n });
       const api = async () => {

@@ -85,7 +85,7 @@ export function buildRegistry(input: MetricsInput, now = Date.now()): Registry {
     for (const lv of inv.lvs) {
       if (lv.kind === 'thin-pool') {
         if (lv.dataPercent !== null) poolData.set({ host: h.id, vg: lv.vg, pool: lv.name }, lv.dataPercent);
-        if (lv.metadataPercent != null) poolMeta.set({ host: h.id, vg: lv.vg, pool: lv.name }, lv.metadataPercent);
+        if (lv.metadataPercent !== null) poolMeta.set({ host: h.id, vg: lv.vg, pool: lv.name }, lv.metadataPercent);
         continue;
       }
       if ((lv.kind === 'thin-volume' || lv.kind === 'thin-snapshot') && lv.dataPercent !== null) {
