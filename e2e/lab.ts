@@ -95,22 +95,6 @@ export function domState(name: string): string {
  */
 export const AGENT_GUEST = { domain: 'agent01', vg: 'vg0', lv: 'agent' } as const;
 
-/** The domains and LVs of the lab's seed state, which resetLabLvs keeps. */
-const SEED_DOMAINS = ['web01', 'db01', AGENT_GUEST.domain];
-const SEED_LVS = ['vg0/web', 'vg0/db', `${AGENT_GUEST.vg}/${AGENT_GUEST.lv}`, 'vg1/pool', 'vg1/thin1'];
-
-/** Remove every LV in vg0/vg1 that the seed state does not have (snapshots and fillers left by a test). */
-export function resetLabLvs(): void {
-  labSsh(
-    [
-      `for d in $(virsh list --all --name); do case "$d" in ${SEED_DOMAINS.join('|')}) ;; *) virsh destroy "$d" >/dev/null 2>&1; virsh undefine "$d" >/dev/null 2>&1;; esac; done`,
-      'virsh domstate web01 | grep -q running || virsh start web01 >/dev/null',
-      `for lv in $(lvs --noheadings -o vg_name,lv_name --separator / vg0 vg1 | tr -d " "); do case "$lv" in ${SEED_LVS.join('|')}) ;; *) lvremove -y "$lv" >/dev/null 2>&1;; esac; done`,
-      'true',
-    ].join('; '),
-  );
-}
-
 /**
  * `virsh qemu-agent-command DOMAIN JSON` in the lab: the agent's `return` value, or null when the agent does not
  * answer (not connected yet, or the guest is not running). The command is ours, never input from a test.
