@@ -17,6 +17,7 @@ import { parseConfig } from '../lib/config/hosts';
 import { shellJoin } from '../lib/host/quote';
 import { SshRunner } from '../lib/host/ssh';
 import { inventoryArgv, LIBVIRT_URI } from '../lib/inventory/collect';
+import { domstatsArgv } from '../lib/libvirt/commands';
 import { lvsArgv, vgsArgv } from '../lib/lvm/commands';
 import { applyFill, knownLvs } from '../lib/dm/apply';
 import { dmStatusArgv } from '../lib/dm/commands';
@@ -116,7 +117,7 @@ async function main() {
   const monRows: Record<string, string>[] = [];
   let rss = 0;
   const amp = (a: readonly string[]) => `${shellJoin(a)} >/dev/null &`;
-  const floor = ['sh', '-c', [amp(vgsArgv()), amp(lvsArgv()), amp(['virsh', '-q', '-c', LIBVIRT_URI, 'domstats', '--state', '--block']), 'wait'].join(' ')];
+  const floor = ['sh', '-c', [amp(vgsArgv()), amp(lvsArgv()), amp(domstatsArgv({ uri: LIBVIRT_URI, quiet: true })), 'wait'].join(' ')];
   try {
     await waitUp();
     const cookie = await login();

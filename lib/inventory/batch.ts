@@ -1,19 +1,33 @@
+import { randomBytes } from 'node:crypto';
 import { shellJoin } from '@/lib/host/quote';
-import { domstatsArgv, listUuidNamesArgv, virshBatchArgv } from '@/lib/libvirt/commands';
+import { listUuidNamesArgv, virshBatchArgv } from '@/lib/libvirt/commands';
 
 /**
- * One inventory refresh is one remote execution: `sh -c SCRIPT` runs vgs, lvs and virsh on the host at the same
- * time (measured: concurrent commands beat the same commands one after the other, see `npm run bench`) and prints
- * each result as a section, always in the same order. The script is built only from constant argv (quoted by
- * shellJoin); domain identifiers come from virsh itself and are UUIDs, checked against a strict pattern before
- * they reach virsh's own command parser.
+ * One inventory refresh is one remote execution: `sh -c SCRIPT` runs vgs, lvs, dmsetup and ONE virsh on the host at
+ * the same time (measured: concurrent commands beat the same commands one after the other, see `npm run bench`) and
+ * prints each result as a section. The script is built only from constant argv (quoted by shellJoin); domain
+ * identifiers come from virsh itself and are UUIDs, checked against a strict pattern before they reach virsh's own
+ * command parser.
  *
- * Section format, one per command:   @@cowherd <name> <exit code> <stdout bytes> <stderr bytes>\n<stdout><stderr>
- * Byte counts (not markers inside the text) delimit the payloads, so nothing a host prints can forge a section.
+ * Framing: every read has its own nonce (16 random bytes, hex). Each section is two parts, each after a header
+ *     @@cowherd-<nonce> <name> o <exit code>\n<stdout>@@cowherd-<nonce> <name> e\n<stderr>
+ * and the answer is split at the nonce's marker wherever it occurs, so a payload needs no length and nothing a host
+ * prints can forge a section: the nonce is made for this read and exists on the host only while the read runs.
+ *
+ * Cost (issue 15: the full refresh should cost what its commands cost): the outputs go to nonce-named files made
+ * by the shell's own redirections (noclobber refuses one that exists), the headers are written by printf (a
+ * builtin), ONE `cat` prints everything and the files are removed in the background after it; no mktemp, wc, grep
+ * or trap on the read's path. And ONE virsh process answers everything libvirt is asked, as a batch:
+ *     echo <marker>:domstats; domstats --state --block; echo <marker>:uuids; list --all --uuid --name;
+ *     echo <marker>:agents; echo @@dom UUID; dumpxml UUID; ... echo @@end
+ * (recorded in the lab, libvirt 9: virsh connects before it runs a batch and exits 1 with nothing on stdout when it
+ * cannot; a failed command inside the batch, such as the dumpxml of a domain undefined since the last read, prints
+ * its error and the batch goes on.) Each virsh process costs about what a vgs does under emulation, so three of them
+ * (as until 2026-11-30) made the full refresh twice its floor.
  *
  * UUIDs: operations act on guests by UUID (a name such as "3" could be read by virsh as another domain's ID), so
- * `virsh list --all --uuid --name` ("UUID NAME" per line in libvirt 9, recorded in the lab) gives every domain's
- * UUID; domstats, which gives states and disks, prints names only.
+ * `virsh list --all --uuid --name` ("UUID NAME" per line in libvirt 9) gives every domain's UUID; domstats, which
+ * gives states and disks, prints names only.
  *
  * The guest agent: libvirt marks the agent's virtio channel `state='connected'` once the agent in the guest has
  * opened it, and refuses agent commands (freeze, thaw) while it is not. That state is read from each domain's
@@ -23,6 +37,13 @@ import { domstatsArgv, listUuidNamesArgv, virshBatchArgv } from '@/lib/libvirt/c
 export const SECTION = '@@cowherd';
 export const AGENT_CHANNEL = 'org.qemu.guest_agent.0';
 
+const NONCE = /^[0-9a-f]{16,64}$/;
+
+/** A fresh nonce for one read. */
+export function newNonce(): string {
+  return randomBytes(16).toString('hex');
+}
+
 export interface BatchSpec {
   vgs: readonly string[];
   lvs: readonly string[];
@@ -31,49 +52,53 @@ export interface BatchSpec {
   /** `dmsetup status -v`: the device set and fill of the same moment, so the fast poll knows what it starts from. */
   dm?: readonly string[];
   /**
-   * The UUIDs of the domains that ran at the last read: their XML (for the agent channel's state) is read at the same
-   * time as everything else instead of after a `virsh list`, which kept the whole read waiting for two virsh
-   * processes in a row. A guest started since then shows its agent at the next full read. Absent (the first read):
-   * list first, then read every domain's XML.
+   * The UUIDs of the domains that ran at the last read: their XML (for the agent channel's state) is read by the
+   * same virsh process as everything else instead of after a `virsh list`. A guest started since then shows its
+   * agent at the next full read. Absent (the first read): a second virsh lists the domains, then reads every
+   * domain's XML, alongside the first.
    */
   agentUuids?: readonly string[];
+  /** This read's nonce (newNonce()). */
+  nonce: string;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-/** The virsh batch ("echo @@dom UUID; dumpxml UUID; ... echo @@end") for the agent channels of these domains. */
-export function agentBatch(uuids: readonly string[]): string | null {
-  const valid = uuids.filter((u) => UUID.test(u));
-  if (valid.length === 0) return null;
-  return `${valid.map((u) => `echo @@dom ${u}; dumpxml ${u};`).join(' ')} echo @@end`;
+/** The virsh batch commands ("echo @@dom UUID; dumpxml UUID; ... echo @@end") for the agent channels of these domains. */
+export function agentBatch(uuids: readonly string[]): string {
+  return `${uuids
+    .filter((u) => UUID.test(u))
+    .map((u) => `echo @@dom ${u}; dumpxml ${u}; `)
+    .join('')}echo @@end`;
 }
 
-/**
- * The framing costs two helper processes in all (one `wc -c` for every output file, one `cat` of every header and
- * output), not three per section: under emulation each process start costs tens of milliseconds, and the poll
- * runs this on every full refresh. Headers are written by the shell's own printf; exit codes by echo.
- */
+/** The marker that starts a part of the virsh batch's output (`virsh echo` prints it on a line of its own). */
+const virshPart = (nonce: string, part: VirshPart) => `${SECTION}-${nonce}:${part}`;
+type VirshPart = 'domstats' | 'uuids' | 'agents';
+
 export function inventoryScript(spec: BatchSpec): string {
+  const { nonce } = spec;
+  if (!NONCE.test(nonce)) throw new Error('inventory script: invalid nonce');
   const names = ['vgs', 'lvs', ...(spec.dm ? ['dm'] : [])];
   const lines = [
     'set -u',
     'umask 077',
-    't=$(mktemp -d) || exit 70',
-    // Output file names go unquoted into wc and cat below: refuse a temporary directory with odd characters.
-    'case $t in *[!A-Za-z0-9/._-]*) exit 70;; esac',
-    "trap 'rm -rf \"$t\"' EXIT",
-    // sec NAME CMD...: run CMD with its outputs and exit code in $t/NAME.{o,e,rc}.
-    'sec() { n=$1; shift; "$@" >"$t/$n.o" 2>"$t/$n.e"; echo $? >"$t/$n.rc"; }',
-    // empty NAME: a section with no output (exit 0).
-    'empty() { : >"$t/$1.o"; : >"$t/$1.e"; echo 0 >"$t/$1.rc"; }',
-    // out NAME...: write every section, header first, in the given order (byte counts from ONE wc).
+    // Noclobber: a redirection never writes into a file that is already there (a link someone placed, say).
+    'set -C',
+    'd=${TMPDIR:-/tmp}',
+    // File names go unquoted into cat and rm below: a temporary directory with odd characters is not used.
+    'case $d in /*) ;; *) d=/tmp;; esac',
+    'case $d in *[!A-Za-z0-9/._-]*) d=/tmp;; esac',
+    `p=$d/cowherd-inv.${nonce}`,
+    // sec NAME CMD...: CMD's stdout and stderr in $p.NAME.o/.e, and the two headers that frame them.
+    `sec() { n=$1; shift; "$@" >"$p.$n.o" 2>"$p.$n.e"; r=$?; ` +
+      `printf '${SECTION}-${nonce} %s o %s\\n' "$n" "$r" >"$p.$n.ho"; printf '${SECTION}-${nonce} %s e\\n' "$n" >"$p.$n.he"; }`,
+    // out NAME...: every section in the given order with ONE cat; the files go in the background afterwards.
     'out() {',
-    '  f=""; for n; do f="$f $t/$n.o $t/$n.e"; done',
-    '  wc -c $f >"$t/sizes"',
-    '  all=""',
-    '  { for n; do read so _; read se _; read rc <"$t/$n.rc"; ' +
-      `printf '${SECTION} %s %s %s %s\\n' "$n" "$rc" "$so" "$se" >"$t/$n.h"; all="$all $t/$n.h $t/$n.o $t/$n.e"; done; } <"$t/sizes"`,
-    '  cat $all',
+    '  f=""; for n; do f="$f $p.$n.ho $p.$n.o $p.$n.he $p.$n.e"; done',
+    '  cat $f; r=$?',
+    '  rm -f $f </dev/null >/dev/null 2>&1 &',
+    '  return $r',
     '}',
     `sec vgs ${shellJoin(spec.vgs)} &`,
     `sec lvs ${shellJoin(spec.lvs)} &`,
@@ -84,38 +109,29 @@ export function inventoryScript(spec: BatchSpec): string {
     return lines.join('\n');
   }
   const uri = spec.libvirtUri;
-  // Not quiet for the agent batch: with -q, virsh's echo prints no newline.
-  const virshBatch = shellJoin(virshBatchArgv({ uri }));
-  lines.push(
-    `if ! command -v virsh >/dev/null 2>&1; then wait; empty virsh-absent; out ${names.join(' ')} virsh-absent; exit 0; fi`,
-    // State and disks of every domain, running or not, in one call.
-    `sec domstats ${shellJoin(domstatsArgv({ uri, quiet: true }))} &`,
-    // The XML of every domain in ONE virsh process ("echo @@dom UUID; dumpxml UUID; ... echo @@end"), of which
-    // only the markers and the agent channel's line travel back.
-    `agents() { ${virshBatch} "$1" >"$t/ax" || return $?; grep -E '^@@|${AGENT_CHANNEL.replaceAll('.', '\\.')}' "$t/ax"; return 0; }`,
-  );
-  const list = shellJoin(listUuidNamesArgv({ uri, quiet: true }));
+  // Not quiet (-q): with it, virsh's echo prints no newline.
+  const virsh = shellJoin(virshBatchArgv({ uri }));
+  const head = `echo ${virshPart(nonce, 'domstats')}; domstats --state --block; echo ${virshPart(nonce, 'uuids')}; list --all --uuid --name`;
+  lines.push(`if ! command -v virsh >/dev/null 2>&1; then wait; sec virsh-absent true; out ${names.join(' ')} virsh-absent; exit 0; fi`);
   if (spec.agentUuids) {
-    // Every domain's UUID and the agent channels of the domains that ran at the last read, at the same time.
-    const batch = agentBatch(spec.agentUuids);
-    lines.push(`sec uuids ${list} &`, batch ? `sec agents agents ${shellJoin([batch])} &` : 'empty agents');
-  } else {
-    lines.push(
-      '{',
-      // Every domain, running or not: "UUID NAME"; then the XML of each.
-      `  sec uuids ${list}`,
-      '  b=""',
-      '  while read -r u _; do',
-      '    case "$u" in *[!0-9a-f-]*|"") continue;; esac',
-      '    b="$b echo @@dom $u; dumpxml $u;"',
-      '  done <"$t/uuids.o"',
-      '  if [ -n "$b" ]; then sec agents agents "$b echo @@end"; else empty agents; fi',
-      '} &',
-    );
+    lines.push(`sec virsh ${virsh} ${shellJoin([`${head}; echo ${virshPart(nonce, 'agents')}; ${agentBatch(spec.agentUuids)}`])} &`, 'wait');
+    lines.push(`out ${names.join(' ')} virsh`);
+    return lines.join('\n');
   }
+  // The first read: no UUIDs known yet. A second virsh lists every domain, then reads each one's XML.
   lines.push(
+    `sec virsh ${virsh} ${shellJoin([head])} &`,
+    '{',
+    `  sec uuids ${shellJoin(listUuidNamesArgv({ uri, quiet: true }))}`,
+    '  b=""',
+    '  while read -r u _; do',
+    '    case "$u" in *[!0-9a-f-]*|"") continue;; esac',
+    '    b="$b echo @@dom $u; dumpxml $u;"',
+    '  done <"$p.uuids.o"',
+    `  sec agents ${virsh} "$b echo @@end"`,
+    '} &',
     'wait',
-    `out ${names.join(' ')} domstats uuids agents`,
+    `out ${names.join(' ')} virsh uuids agents`,
   );
   return lines.join('\n');
 }
@@ -127,36 +143,70 @@ export interface Section {
   stderr: string;
 }
 
-/** Split the script's output into its sections, by the byte counts in each header. */
-export function splitSections(output: string): Map<string, Section> {
+export interface Sections {
+  /** The nonce the answer was framed with (its first header names it). */
+  nonce: string;
+  sections: Map<string, Section>;
+}
+
+/**
+ * Split the script's answer into its sections at the nonce's marker. The nonce is read from the first header (the
+ * answer starts with one: nothing a host command prints comes before it) and, when the caller knows it, checked.
+ */
+export function splitSections(output: string, expectedNonce?: string): Sections {
   const buf = Buffer.from(output, 'utf8');
-  const sections = new Map<string, Section>();
-  let pos = 0;
-  const header = Buffer.from(`${SECTION} `);
-  while (pos < buf.length) {
-    if (!buf.subarray(pos, pos + header.length).equals(header)) {
-      throw new Error(`inventory output: expected a section header at byte ${pos}`);
-    }
-    const nl = buf.indexOf(0x0a, pos);
-    if (nl < 0) throw new Error('inventory output: truncated section header');
-    const parts = buf.subarray(pos + header.length, nl).toString('utf8').trim().split(/\s+/);
-    const [name, rc, outLen, errLen] = parts;
-    if (!name || rc === undefined || outLen === undefined || errLen === undefined) {
-      throw new Error(`inventory output: bad section header "${parts.join(' ')}"`);
-    }
-    const o = Number(outLen);
-    const e = Number(errLen);
-    const start = nl + 1;
-    if (start + o + e > buf.length) throw new Error(`inventory output: section ${name} is truncated`);
-    sections.set(name, {
-      name,
-      exitCode: Number(rc),
-      stdout: buf.subarray(start, start + o).toString('utf8'),
-      stderr: buf.subarray(start + o, start + o + e).toString('utf8'),
-    });
-    pos = start + o + e;
+  const first = new RegExp(`^${SECTION}-([0-9a-f]{16,64}) `).exec(buf.subarray(0, 100).toString('latin1'));
+  if (!first?.[1]) throw new Error('inventory output: expected a section header at byte 0');
+  const nonce = first[1];
+  if (expectedNonce !== undefined && nonce !== expectedNonce) throw new Error("inventory output: not this read's answer (another nonce)");
+  const marker = Buffer.from(`${SECTION}-${nonce} `);
+  const parts: Buffer[] = [];
+  for (let pos = 0; pos < buf.length; ) {
+    const next = buf.indexOf(marker, pos + marker.length);
+    const end = next < 0 ? buf.length : next;
+    parts.push(buf.subarray(pos + marker.length, end));
+    pos = end;
   }
-  return sections;
+  const sections = new Map<string, Section>();
+  for (let i = 0; i < parts.length; i += 2) {
+    const o = header(parts[i]!);
+    const e = parts[i + 1] === undefined ? null : header(parts[i + 1]!);
+    if (o.part !== 'o' || o.exitCode === null || !e || e.part !== 'e' || e.name !== o.name) {
+      throw new Error(`inventory output: section ${o.name} is truncated`);
+    }
+    sections.set(o.name, { name: o.name, exitCode: o.exitCode, stdout: o.payload, stderr: e.payload });
+  }
+  return { nonce, sections };
+}
+
+function header(part: Buffer): { name: string; part: string; exitCode: number | null; payload: string } {
+  const nl = part.indexOf(0x0a);
+  if (nl < 0) throw new Error('inventory output: truncated section header');
+  const [name, which, rc] = part.subarray(0, nl).toString('utf8').split(' ');
+  if (!name || (which !== 'o' && which !== 'e') || (which === 'o' && !/^\d+$/.test(rc ?? ''))) {
+    throw new Error(`inventory output: bad section header "${part.subarray(0, nl).toString('utf8')}"`);
+  }
+  return { name, part: which, exitCode: which === 'o' ? Number(rc) : null, payload: part.subarray(nl + 1).toString('utf8') };
+}
+
+/** The inverse of splitSections (recorded fixtures and tests are written with it). */
+export function frameSections(nonce: string, sections: readonly Section[]): string {
+  return sections
+    .map((s) => `${SECTION}-${nonce} ${s.name} o ${s.exitCode}\n${s.stdout}${SECTION}-${nonce} ${s.name} e\n${s.stderr}`)
+    .join('');
+}
+
+/** The parts of the virsh batch's stdout (domstats, uuids, agents), at the markers its echo printed. */
+export function splitVirshBatch(stdout: string, nonce: string): Map<VirshPart, string> {
+  const parts = new Map<VirshPart, string>();
+  const re = new RegExp(`^${SECTION}-${nonce}:(domstats|uuids|agents)\\n`, 'gm');
+  const hits = [...stdout.matchAll(re)];
+  hits.forEach((h, i) => {
+    const from = h.index + h[0].length;
+    const to = hits[i + 1]?.index ?? stdout.length;
+    parts.set(h[1] as VirshPart, stdout.slice(from, to));
+  });
+  return parts;
 }
 
 /** Domains from `virsh list --all --uuid --name`: uuid -> name. */

@@ -4,8 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import { SshRunner } from '@/lib/host/ssh';
+import { frameSections, splitSections } from './batch';
 import { collectInventory, parseInventory } from './collect';
 
+const N = 'fe0c0ded1a2b3c4d5e6f708192a3b4c5';
 const fixture = (name: string) => readFileSync(path.join(import.meta.dirname, 'fixtures', name), 'utf8');
 
 describe('parseInventory on recorded lab output', () => {
@@ -32,15 +34,29 @@ describe('parseInventory on recorded lab output', () => {
   });
 
   it('keeps the LVM inventory of a host without libvirt', () => {
-    const lvmOnly = fixture('inventory-seed.txt').split('@@cowherd domstats')[0] + '@@cowherd virsh-absent 0 0 0\n';
+    const { nonce, sections } = splitSections(fixture('inventory-seed.txt'));
+    const lvmOnly = frameSections(nonce, [sections.get('vgs')!, sections.get('lvs')!, { name: 'virsh-absent', exitCode: 0, stdout: '', stderr: '' }]);
     const inv = parseInventory('lab', lvmOnly, 1);
     expect(inv.libvirt).toBe('absent');
     expect(inv.domains).toEqual([]);
     expect(inv.vgs).toHaveLength(2);
   });
 
-  it('fails clearly when lvs fails', () => {
-    const out = '@@cowherd vgs 5 0 19\n  No volume groups\n@@cowherd lvs 0 0 0\n';
+  it('says libvirt failed, in virsh\'s words, when virsh could not connect (it then prints nothing)', () => {
+    const { nonce, sections } = splitSections(fixture('inventory-seed.txt'));
+    const stderr = "error: failed to connect to the hypervisor\nerror: Failed to connect socket to '/var/run/libvirt/libvirt-sock': No such file or directory\n";
+    const out = frameSections(nonce, [sections.get('vgs')!, sections.get('lvs')!, { name: 'virsh', exitCode: 1, stdout: '', stderr }]);
+    const inv = parseInventory('lab', out, 1);
+    expect(inv.libvirt).toBe('error');
+    expect(inv.libvirtError).toMatch(/^error: failed to connect to the hypervisor/);
+    expect(inv.lvs.length).toBeGreaterThan(0);
+  });
+
+  it('fails clearly when vgs fails', () => {
+    const out = frameSections(N, [
+      { name: 'vgs', exitCode: 5, stdout: '', stderr: '  No volume groups\n' },
+      { name: 'lvs', exitCode: 0, stdout: '', stderr: '' },
+    ]);
     expect(() => parseInventory('lab', out, 1)).toThrow(/vgs failed \(exit 5\): No volume groups/);
   });
 });

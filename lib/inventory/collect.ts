@@ -7,15 +7,15 @@ import { applyFill, knownLvs } from '@/lib/dm/apply';
 import { lvsArgv, vgsArgv } from '@/lib/lvm/commands';
 import { buildLvmModel } from '@/lib/lvm/model';
 import { parseLvs, parseVgs } from '@/lib/lvm/reports';
-import { inventoryScript, parseAgents, parseUuidNames, splitSections, type Section } from './batch';
+import { inventoryScript, newNonce, parseAgents, parseUuidNames, splitSections, splitVirshBatch, type Section } from './batch';
 import type { Inventory } from './types';
 
 /** The default connection URI (scripts/bench.ts reads it from here). */
 export const LIBVIRT_URI = DEFAULT_LIBVIRT_URI;
 
 /** The one remote execution of an inventory read, on the host's libvirt connection (config `libvirtUri`). */
-export function inventoryArgv(libvirtUri: string = DEFAULT_LIBVIRT_URI, agentUuids?: readonly string[]): string[] {
-  return ['sh', '-c', inventoryScript({ vgs: vgsArgv(), lvs: lvsArgv(), libvirtUri, dm: dmStatusArgv(), agentUuids })];
+export function inventoryArgv(libvirtUri: string = DEFAULT_LIBVIRT_URI, agentUuids?: readonly string[], nonce = newNonce()): string[] {
+  return ['sh', '-c', inventoryScript({ vgs: vgsArgv(), lvs: lvsArgv(), libvirtUri, dm: dmStatusArgv(), agentUuids, nonce })];
 }
 
 export class InventoryError extends Error {
@@ -58,36 +58,38 @@ function parseDmSection(section: Section | undefined): DmAtFullRead | null {
 }
 
 /** The inventory and the device-mapper state of the same full read. */
-export function parseFullRead(host: string, stdout: string, durationMs: number, collectedAt = new Date()): FullRead {
-  const sections = splitSections(stdout);
+export function parseFullRead(host: string, stdout: string, durationMs: number, collectedAt = new Date(), expectedNonce?: string): FullRead {
+  const { nonce, sections } = splitSections(stdout, expectedNonce);
   const model = buildLvmModel(parseVgs(required(sections, 'vgs').stdout), parseLvs(required(sections, 'lvs').stdout));
   const vgNames = model.vgs.map((v) => v.name);
   let libvirt: Inventory['libvirt'] = 'ok';
   let libvirtError: string | undefined;
   let domains: Inventory['domains'] = [];
+  const virsh = sections.get('virsh');
+  const parts = virsh && virsh.exitCode === 0 ? splitVirshBatch(virsh.stdout, nonce) : null;
+  const stats = parts?.get('domstats');
   if (sections.has('virsh-absent')) {
     libvirt = 'absent';
+  } else if (stats === undefined) {
+    // virsh connects before it runs the batch: when it cannot, it exits non-zero with nothing on stdout.
+    libvirt = 'error';
+    libvirtError = virsh?.stderr.trim() || 'virsh gave no answer';
   } else {
-    const stats = sections.get('domstats');
-    if (!stats || stats.exitCode !== 0) {
-      libvirt = 'error';
-      libvirtError = stats?.stderr.trim() || 'virsh domstats gave no answer';
-    } else {
-      const uuids = parseUuidNames(sections.get('uuids')?.stdout ?? '');
-      // libvirt names are unique per connection, so name -> UUID is a function.
-      const uuidOf = new Map([...uuids].map(([uuid, name]) => [name, uuid]));
-      const agents = parseAgents(sections.get('agents')?.stdout ?? '');
-      domains = domainsFromDomstats(stats.stdout, vgNames).map((d) => {
-        const uuid = uuidOf.get(d.name);
-        return {
-          name: d.name,
-          ...(uuid ? { uuid } : {}),
-          state: d.state,
-          agent: uuid !== undefined && agents.has(uuid),
-          disks: d.disks.map((k) => ({ target: k.target, source: k.source, vg: k.vg, lv: k.lv })),
-        };
-      });
-    }
+    const uuids = parseUuidNames(parts?.get('uuids') ?? '');
+    // libvirt names are unique per connection, so name -> UUID is a function.
+    const uuidOf = new Map([...uuids].map(([uuid, name]) => [name, uuid]));
+    // The agents part of the batch; at the first read (no UUIDs known before it) a section of its own.
+    const agents = parseAgents(parts?.get('agents') ?? sections.get('agents')?.stdout ?? '');
+    domains = domainsFromDomstats(stats, vgNames).map((d) => {
+      const uuid = uuidOf.get(d.name);
+      return {
+        name: d.name,
+        ...(uuid ? { uuid } : {}),
+        state: d.state,
+        agent: uuid !== undefined && agents.has(uuid),
+        disks: d.disks.map((k) => ({ target: k.target, source: k.source, vg: k.vg, lv: k.lv })),
+      };
+    });
   }
   const inventory: Inventory = {
     host,
@@ -151,9 +153,10 @@ export async function collectFullRead(
 ): Promise<FullRead> {
   const started = new Date();
   const t0 = performance.now();
-  const r = await runRead(runner, inventoryArgv(libvirtUri, agentUuids), timeoutMs);
+  const nonce = newNonce();
+  const r = await runRead(runner, inventoryArgv(libvirtUri, agentUuids, nonce), timeoutMs);
   // collectedAt is when the read started: the data is at least that fresh.
-  return parseFullRead(hostId, r.stdout, performance.now() - t0, started);
+  return parseFullRead(hostId, r.stdout, performance.now() - t0, started, nonce);
 }
 
 /** Run a read; a failure says why in the words a banner shows (inventoryFailure), never the script itself. */
@@ -173,9 +176,10 @@ export async function runRead(runner: HostRunner, argv: string[], timeoutMs: num
 export async function collectVolume(hostId: string, runner: HostRunner, vg: string, lv: string, timeoutMs = 60_000): Promise<Inventory> {
   const started = new Date();
   const t0 = performance.now();
-  const argv = ['sh', '-c', inventoryScript({ vgs: vgsArgv({ vg }), lvs: lvsArgv({ vg, lv }), libvirtUri: null })];
+  const nonce = newNonce();
+  const argv = ['sh', '-c', inventoryScript({ vgs: vgsArgv({ vg }), lvs: lvsArgv({ vg, lv }), libvirtUri: null, nonce })];
   const r = await runRead(runner, argv, timeoutMs);
-  const sections = splitSections(r.stdout);
+  const { sections } = splitSections(r.stdout, nonce);
   const vgs = sections.get('vgs');
   const lvs = sections.get('lvs');
   // lvs exits 5 for a volume that does not exist: that is an empty answer (the plan says "no such snapshot").
