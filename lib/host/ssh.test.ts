@@ -87,6 +87,18 @@ describe('SshRunner', () => {
     expect(sshArgs(target, { controlDir: dir })).toContain(`ControlPath=${dir}/%C`);
   });
 
+  it('gives every configured host its own master connection, also when two entries name the same machine', () => {
+    const dir = fresh();
+    const controlPath = (id: string, t: typeof target) => sshArgs(t, { controlDir: dir }, id).find((a) => a.startsWith('ControlPath='));
+    const a = controlPath('lab', target);
+    expect(a).toMatch(new RegExp(`^ControlPath=${dir}/[0-9a-f]{40}$`));
+    expect(controlPath('lab', target)).toBe(a);
+    expect(controlPath('lab-2', target)).not.toBe(a);
+    // The same id at another address never reuses the old master.
+    expect(controlPath('lab', { ...target, port: target.port + 1 })).not.toBe(a);
+    expect(controlPath('lab', { ...target, user: 'cowherd' })).not.toBe(a);
+  });
+
   it('checks the directory again before each command: re-creates a removed one, refuses one made unsafe', async () => {
     const dir = path.join(fresh(), 'ssh');
     const r = new SshRunner('h', { ...target, port: 1 }, { controlDir: dir, connectTimeoutS: 1 });

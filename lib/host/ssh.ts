@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { chmodSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -91,8 +92,19 @@ export function ensureControlDir(dir: string): void {
   }
 }
 
+/**
+ * The control socket's name: one master connection per configured host (its Cowherd id) and address, not per
+ * address alone as ssh's %C would make it. Two host entries for the same machine (another id, the lab listed 20
+ * times in the benchmark) would otherwise share one connection, and sshd refuses sessions past its MaxSessions (10)
+ * on one connection. 40 hex digits, as long as %C, so MAX_CONTROL_DIR_BYTES holds; the address is in the hash so
+ * that a host whose address changes in the config never reuses the old master.
+ */
+export function controlSocketName(hostId: string, target: SshTarget): string {
+  return createHash('sha1').update(`${hostId}\0${target.user}@${target.host}:${target.port}`).digest('hex');
+}
+
 /** The ssh options used for every connection: no prompts, strict host keys, one reused connection per host. */
-export function sshArgs(target: SshTarget, opts: SshRunnerOptions = {}): string[] {
+export function sshArgs(target: SshTarget, opts: SshRunnerOptions = {}, hostId?: string): string[] {
   const controlDir = opts.controlDir ?? defaultControlDir();
   const args = [
     '-o', 'BatchMode=yes',
@@ -101,7 +113,7 @@ export function sshArgs(target: SshTarget, opts: SshRunnerOptions = {}): string[
     '-o', 'ServerAliveInterval=15',
     '-o', 'ServerAliveCountMax=3',
     '-o', 'ControlMaster=auto',
-    '-o', `ControlPath=${path.join(controlDir, '%C')}`,
+    '-o', `ControlPath=${path.join(controlDir, hostId === undefined ? '%C' : controlSocketName(hostId, target))}`,
     '-o', `ControlPersist=${opts.controlPersistS ?? 300}`,
     '-o', 'LogLevel=ERROR',
     '-p', String(target.port),
@@ -125,7 +137,7 @@ export class SshRunner implements HostRunner {
   ) {
     this.controlDir = opts.controlDir ?? defaultControlDir();
     ensureControlDir(this.controlDir);
-    this.baseArgs = sshArgs(target, { ...opts, controlDir: this.controlDir });
+    this.baseArgs = sshArgs(target, { ...opts, controlDir: this.controlDir }, hostId);
   }
 
   run(argv: readonly string[], options: RunOptions = {}): Promise<RunResult> {
