@@ -7,9 +7,24 @@ import { MIGRATIONS } from './migrations';
 // Deliberately without 'server-only': CLI scripts (tsx) open the same database through this module.
 export type Db = Database.Database;
 
-/** Apply every migration not yet applied (tracked by PRAGMA user_version), each in its own transaction. */
+/** The database was written by a newer Cowherd: its schema has migrations this version does not know. */
+export class SchemaVersionError extends Error {
+  override name = 'SchemaVersionError';
+}
+
+/**
+ * Apply every migration not yet applied (tracked by PRAGMA user_version), each in its own transaction. Forward
+ * only: a database from a newer version (after a downgrade, or a state backup restored into an older install) is
+ * refused before anything is read or written, since this version would misread tables it does not know.
+ */
 export function migrate(db: Db): void {
   const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > MIGRATIONS.length) {
+    throw new SchemaVersionError(
+      `the database has schema version ${current}, newer than this Cowherd knows (${MIGRATIONS.length}): ` +
+        'run the Cowherd version that wrote it, or restore a state backup made by this version',
+    );
+  }
   MIGRATIONS.forEach((sql, i) => {
     const version = i + 1;
     if (version <= current) return;
