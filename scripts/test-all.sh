@@ -5,15 +5,19 @@ cd "$(dirname "$0")/.."
 t0=$(date +%s)
 step() { echo; echo "=== $* ($(($(date +%s) - t0))s)"; }
 
-# promtool (Debian's prometheus package) checks /metrics and deploy/prometheus-rules.yml in the unit tests. Installed
+# Tools the tests use from Debian: promtool (package prometheus) checks /metrics and deploy/prometheus-rules.yml in
+# the unit tests; systemd-analyze (package systemd) verifies deploy/cowherd.service in e2e/service.spec.ts. Installed
 # here, before the lab's own apt-get runs in the background, so the two never wait for each other's lock.
-if ! command -v promtool >/dev/null 2>&1; then
+need=()
+command -v promtool >/dev/null 2>&1 || need+=(prometheus)
+command -v systemd-analyze >/dev/null 2>&1 || need+=(systemd)
+if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then
-    step "installing promtool (apt-get install prometheus)"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends prometheus >/dev/null ||
-      { DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends prometheus >/dev/null; }
+    step "installing ${need[*]} (apt-get)"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${need[@]}" >/dev/null ||
+      { DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${need[@]}" >/dev/null; }
   else
-    echo "promtool is missing: as root, apt-get install prometheus" >&2; exit 2
+    echo "missing: ${need[*]}: as root, apt-get install ${need[*]}" >&2; exit 2
   fi
 fi
 
