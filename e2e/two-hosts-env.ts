@@ -5,9 +5,12 @@ import path from 'node:path';
 // side with the main e2e run (scripts/test-all.sh). Playwright's workers inherit this environment.
 const root = path.resolve(import.meta.dirname, '..');
 const labDir = process.env.COWHERD_LAB_DIR ?? path.join(root, '.lab');
-process.env.E2E_PORT = String(Number(process.env.E2E_TWO_HOSTS_PORT ?? Number(process.env.E2E_PORT ?? 3100) + 1));
-process.env.E2E_DATA_DIR = process.env.E2E_TWO_HOSTS_DATA_DIR ?? path.join(labDir, 'e2e-two-hosts-data');
-process.env.E2E_TWO_HOSTS = '1';
+// Once per run: the workers load this config again, with the environment the runner already changed.
+if (process.env.E2E_TWO_HOSTS !== '1') {
+  process.env.E2E_PORT = String(Number(process.env.E2E_TWO_HOSTS_PORT ?? Number(process.env.E2E_PORT ?? 3100) + 1));
+  process.env.E2E_DATA_DIR = process.env.E2E_TWO_HOSTS_DATA_DIR ?? path.join(labDir, 'e2e-two-hosts-data');
+  process.env.E2E_TWO_HOSTS = '1';
+}
 
 /** The config listing both lab hosts (lab.sh up2 writes it). */
 export const TWO_HOSTS_CONFIG = path.join(labDir, 'cowherd.two-hosts.config.json');
