@@ -161,3 +161,14 @@ export function unknownFiles(db: Db, targetHost: string, dir: string, listing: s
   }
   return out;
 }
+
+/** The newest backup of each volume (for /metrics): host, VG, LV, when, and its size on disk. */
+export function newestBackups(db: Db): { host: string; vg: string; lv: string; createdAt: string; sizeOnDiskBytes: number }[] {
+  return db
+    .prepare(
+      `SELECT host, vg, lv, created_at AS createdAt, size_on_disk AS sizeOnDiskBytes FROM backups b
+       WHERE created_at = (SELECT max(created_at) FROM backups c WHERE c.host = b.host AND c.vg = b.vg AND c.lv = b.lv)
+       GROUP BY host, vg, lv`,
+    )
+    .all() as { host: string; vg: string; lv: string; createdAt: string; sizeOnDiskBytes: number }[];
+}

@@ -5,7 +5,6 @@
  */
 import { lvcreateSnapshotArgv, lvremoveArgv } from '@/lib/lvm/commands';
 import { findLvIn } from '@/lib/lvm/model';
-import { validateLvName } from '@/lib/lvm/names';
 import { blockedBy, check } from '@/lib/ops/checks';
 import { guestsUsing, planCreateSnapshot, type PlanContext } from '@/lib/ops/plans';
 import type { Check, Plan, PlanResult, Step } from '@/lib/ops/types';
@@ -86,7 +85,6 @@ export function planBackupVolume(ctx: BackupPlanContext, p: BackupVolumeParams):
       ok: targetHost,
       bad: `a backup to another host (${targetHost}) is not available in this version: choose ${inv.host}`,
     }),
-    check('Snapshot name is valid', !validateLvName(snapshot), { ok: `${p.vg}/${snapshot}`, bad: validateLvName(snapshot) ?? undefined }),
   ];
   const b0 = blockedBy(preflight);
   if (b0) return b0;
