@@ -226,6 +226,45 @@ test('hostile inputs are refused (400/404) and run nothing; a viewer cannot back
   expect(lvNames().filter((l) => l.startsWith('e2ebak_x') || l.startsWith('e2ebak_v'))).toEqual([]);
 });
 
+test('pages: Back up now from a guest, the wizard\'s commands and progress, the Backups page, the restore wizard, the guest\'s last backup', async ({ page }) => {
+  const disk = 'e2ebak_ui';
+  makeVolume(disk, 8);
+  defineGuest(disk);
+  await page.goto('/guests');
+  await page.getByRole('link', { name: `Back up ${DOMAIN} now` }).click();
+  await expect(page).toHaveURL(new RegExp(`/hosts/lab/backup\\?vg=vg0&lv=${disk}$`));
+  await expect(page.getByText(`${DOMAIN} (running)`)).toBeVisible({ timeout: HOST_MS });
+  await page.getByRole('button', { name: 'Review' }).click();
+  const commands = page.getByRole('region', { name: /^Commands, in this order/ }).locator('pre');
+  await expect(commands).toContainText(`lvcreate -s -L 4m -n ${disk}_bak`, { timeout: HOST_MS });
+  await expect(commands).toContainText('qemu-img convert -p -f raw -O qcow2 -c');
+  await page.screenshot({ path: 'screenshots/backup-wizard-review.png', fullPage: true });
+  await page.getByRole('button', { name: 'Back up now' }).click();
+  await expect(page).toHaveURL(/\/jobs\/\d+$/, { timeout: HOST_MS });
+  await expect(page.getByText(/^(Done\.|Ended: \w+\.)$/)).toHaveText('Done.', { timeout: JOB_MS });
+  await page.screenshot({ path: 'screenshots/backup-job-done.png', fullPage: true });
+
+  // This job's backup (the catalogue of an e2e data directory that was used before may list older ones).
+  const jobId = page.url().split('/').pop();
+  const made = ((await (await page.request.get(`/api/jobs/${jobId}`)).json()) as { job: { params: { backup: { file: string } } } }).job.params.backup.file;
+  await page.goto(`/backups?lv=${disk}`);
+  const row = page.getByRole('row').filter({ hasText: path.posix.basename(made) });
+  await expect(row).toHaveCount(1);
+  await expect(row).toContainText('suspended');
+  await expect(row).toContainText(DOMAIN);
+  await page.screenshot({ path: 'screenshots/backups-page.png', fullPage: true });
+
+  await row.getByRole('link', { name: /^Restore backup \d+$/ }).click();
+  await expect(page.getByLabel('New volume name')).toHaveValue(`${disk}_restored`, { timeout: HOST_MS });
+  await page.getByRole('button', { name: 'Review' }).click();
+  await expect(commands).toContainText(`lvcreate -y -L 8m -n ${disk}_restored vg0`, { timeout: HOST_MS });
+  await page.screenshot({ path: 'screenshots/backup-restore-review.png', fullPage: true });
+
+  await page.goto('/guests');
+  await expect(page.getByRole('article', { name: DOMAIN })).toContainText(/last backup: /, { timeout: HOST_MS });
+  await page.getByRole('article', { name: DOMAIN }).screenshot({ path: 'screenshots/backup-guest-card.png' });
+});
+
 test('the server is killed (SIGKILL) during the copy: after the restart the job failed, no snapshot, no partial file, the guest runs', async () => {
   const disk = 'e2ebak_kdisk';
   // Random data, compressed: the copy lasts long enough under TCG to be interrupted.
