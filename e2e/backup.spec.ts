@@ -232,7 +232,7 @@ test('pages: Back up now from a guest, the wizard\'s commands and progress, the 
   defineGuest(disk);
   await page.goto('/guests');
   await page.getByRole('link', { name: `Back up ${DOMAIN} now` }).click();
-  await expect(page).toHaveURL(new RegExp(`/hosts/lab/backup\\?vg=vg0&lv=${disk}$`));
+  await expect(page).toHaveURL(new RegExp(`/hosts/lab/backup\\?vg=vg0&lv=${disk}$`), { timeout: HOST_MS });
   await expect(page.getByText(`${DOMAIN} (running)`)).toBeVisible({ timeout: HOST_MS });
   await page.getByRole('button', { name: 'Review' }).click();
   const commands = page.getByRole('region', { name: /^Commands, in this order/ }).locator('pre');
@@ -263,6 +263,9 @@ test('pages: Back up now from a guest, the wizard\'s commands and progress, the 
   await page.goto('/guests');
   await expect(page.getByRole('article', { name: DOMAIN })).toContainText(/last backup: /, { timeout: HOST_MS });
   await page.getByRole('article', { name: DOMAIN }).screenshot({ path: 'screenshots/backup-guest-card.png' });
+  // "Back up now" on a volume too (the volume group's page).
+  await page.goto('/vgs/lab/vg0');
+  await expect(page.getByRole('link', { name: `Back up vg0/${disk} now` })).toHaveAttribute('href', `/hosts/lab/backup?vg=vg0&lv=${disk}`, { timeout: HOST_MS });
 });
 
 test('the server is killed (SIGKILL) during the copy: after the restart the job failed, no snapshot, no partial file, the guest runs', async () => {
