@@ -4,6 +4,8 @@ import { BASE_URL, E2E_ADMIN_PASSWORD, E2E_DATA_DIR, E2E_PORT as port, LAB_DIR a
 
 export default defineConfig({
   testDir: './e2e',
+  // The specs that need the second lab host run under playwright.two-hosts.config.ts.
+  testIgnore: '**/*.two-hosts.spec.ts',
   forbidOnly: !!process.env.CI,
   // One output folder per server port, so test runs side by side do not clean each other's artifacts.
   outputDir: `test-results/${port}`,

@@ -8,6 +8,8 @@ arg() { tr ' ' '\n' </proc/cmdline | sed -n "s/^$1=//p" | head -n1; }
 mount -t proc proc /proc
 LAB_DIR=$(arg lab.dir)
 LAB_SRC=$(arg lab.src)
+# "second": lab2 (lab.sh up2), the target host for backups and guest moves: the same VGs, but no LVs and no guests.
+LAB_ROLE=$(arg lab.role)
 # The lab's directory may live under /tmp or /run, which get fresh tmpfs mounts below: copy what sshd needs first.
 mkdir -p /etc/ssh/cowherd-lab
 cp "$LAB_DIR/ssh_host_ed25519_key" "$LAB_DIR/lab_key.pub" /etc/ssh/cowherd-lab/
@@ -31,8 +33,9 @@ mount -t tmpfs -o mode=0755 tmpfs /run
 mount -t tmpfs tmpfs /tmp
 mount -t cgroup2 cgroup2 /sys/fs/cgroup 2>/dev/null
 mkdir -p /run/lock /var/log /var/lib/libvirt /var/cache/libvirt /run/sshd
-hostname cowherd-lab
-echo cowherd-lab >/etc/hostname
+if [ "$LAB_ROLE" = second ]; then HOSTNAME_=cowherd-lab2; else HOSTNAME_=cowherd-lab; fi
+hostname "$HOSTNAME_"
+echo "$HOSTNAME_" >/etc/hostname
 
 ip link set lo up
 ip link set eth0 up
@@ -54,7 +57,11 @@ EOT
 rm -f /root/.bash_profile /root/.bash_login 2>/dev/null
 
 vgchange -ay >/dev/null 2>&1
-if ! vgs vg0 >/dev/null 2>&1; then
+if [ "$LAB_ROLE" = second ] && ! vgs vg0 >/dev/null 2>&1; then
+  log "first boot: seeding vg0 and vg1 (no LVs: lab2)"
+  pvcreate -y /dev/vda && vgcreate vg0 /dev/vda
+  pvcreate -y /dev/vdb && vgcreate vg1 /dev/vdb && lvcreate -y --type thin-pool -L 1G -n pool vg1
+elif ! vgs vg0 >/dev/null 2>&1; then
   log "first boot: seeding vg0 and vg1"
   pvcreate -y /dev/vda && vgcreate vg0 /dev/vda &&
     lvcreate -y -L 256M -n web vg0 && lvcreate -y -L 128M -n db vg0
@@ -63,7 +70,7 @@ if ! vgs vg0 >/dev/null 2>&1; then
 fi
 # agent01's disk: a real file system for the guest agent to freeze, made once (also in labs seeded before it existed).
 # vgchange -ay above made the device node if the LV exists, so this costs nothing on later boots.
-if [ ! -e /dev/vg0/agent ]; then
+if [ "$LAB_ROLE" != second ] && [ ! -e /dev/vg0/agent ]; then
   log "creating vg0/agent (ext4) for agent01"
   lvcreate -y -L 64M -n agent vg0 >/dev/null && mkfs.ext4 -q -F -L agent01 -E nodiscard /dev/vg0/agent ||
     log "could not create vg0/agent"
@@ -103,9 +110,9 @@ for dom in web01:web db01:db; do
   </devices>
 </domain>
 EOT
-  virsh define /tmp/$name.xml >/dev/null
+  [ "$LAB_ROLE" = second ] || virsh define /tmp/$name.xml >/dev/null
 done
-virsh start web01 >/dev/null || log "web01 did not start"
+[ "$LAB_ROLE" = second ] || virsh start web01 >/dev/null || log "web01 did not start"
 # agent01: the one guest with an operating system (a kernel, busybox and qemu-ga; lab/agent-init.sh), so that freeze
 # and thaw run against a real guest agent and a real file system. Defined and started after sshd, in the background.
 # Its kernel command line skips what costs most under nested emulation (measured with initcall_debug): the crypto
@@ -158,5 +165,6 @@ EOT
 /usr/sbin/sshd -f /run/sshd_config
 log "ready after $(cut -d" " -f1 /proc/uptime)s of uptime (source $LAB_SRC)"
 # Booting agent01 under nested emulation takes minutes: in the background, once the lab already answers.
-(virsh define /tmp/agent01.xml >/dev/null && virsh start agent01 >/dev/null &&
-  log "agent01 started after $(cut -d" " -f1 /proc/uptime)s of uptime" || log "agent01 did not start") &
+[ "$LAB_ROLE" = second ] ||
+  (virsh define /tmp/agent01.xml >/dev/null && virsh start agent01 >/dev/null &&
+    log "agent01 started after $(cut -d" " -f1 /proc/uptime)s of uptime" || log "agent01 did not start") &

@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # The Cowherd lab: a small qemu (TCG) VM with real lvm2, libvirtd and sshd, reached over SSH on 127.0.0.1.
-#   lab.sh up | down | reset | status | ssh [cmd...] | env
+#   lab.sh up | up2 | down | reset | status | ssh [cmd...] | ssh2 [cmd...] | env
 # Everything it writes lives in $COWHERD_LAB_DIR (default <repo>/.lab); the VM listens on loopback only.
+# A second host "lab2" (issue 11: backups to another host; issue 14: moving guests) is booted only when asked:
+# `COWHERD_LAB_HOSTS=2 lab.sh up` or `lab.sh up2`. It lives in $COWHERD_LAB_DIR/host2 (its own disks and host key,
+# the same kernel cache and recipe) on port COWHERD_LAB_PORT+1, seeds vg0 and vg1 without LVs or guests, and
+# $COWHERD_LAB_DIR/cowherd.two-hosts.config.json lists both hosts (ids lab and lab2). `down` stops both.
 set -euo pipefail
 
 SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -9,7 +13,11 @@ ROOT=$(dirname "$SRC")
 LAB_DIR=${COWHERD_LAB_DIR:-$ROOT/.lab}
 CACHE=${COWHERD_LAB_CACHE:-$LAB_DIR/cache}
 PORT=${COWHERD_LAB_PORT:-2250}
-MEM=${COWHERD_LAB_MEM:-1536}
+# "primary" (the lab) or "second" (lab2, run by this script itself with its own dir and port).
+ROLE=${COWHERD_LAB_ROLE:-primary}
+HOSTS=${COWHERD_LAB_HOSTS:-1}
+if [ "$ROLE" = second ]; then MEM=${COWHERD_LAB2_MEM:-1024}; HOST_ID=lab2; else MEM=${COWHERD_LAB_MEM:-1536}; HOST_ID=lab; fi
+HOST2_DIR=$LAB_DIR/host2
 BOOT_TIMEOUT=${COWHERD_LAB_BOOT_TIMEOUT:-240}
 KEY=$LAB_DIR/lab_key
 PIDFILE=$LAB_DIR/qemu.pid
@@ -158,18 +166,44 @@ ensure_keys_and_disks() {
   [ -f "$LAB_DIR/vda.img" ] || truncate -s 4G "$LAB_DIR/vda.img"
   [ -f "$LAB_DIR/vdb.img" ] || truncate -s 2G "$LAB_DIR/vdb.img"
   [ -f "$LAB_DIR/vdc.img" ] || truncate -s 16G "$LAB_DIR/vdc.img"
-  cat >"$LAB_DIR/cowherd.config.json" <<EOT
-{
-  "hosts": [
-    {
-      "id": "lab",
-      "name": "Cowherd lab",
-      "ssh": { "host": "127.0.0.1", "port": $PORT, "user": "root", "identityFile": "$KEY", "knownHostsFile": "$LAB_DIR/known_hosts" },
-      "exportDir": "/var/lib/cowherd-exports"
-    }
-  ]
+  host_json "$HOST_ID" "$LAB_DIR" "$PORT" | config_json >"$LAB_DIR/cowherd.config.json"
 }
+
+# One host's entry in a Cowherd config: ID DIR PORT. backupDir is inside the VM's tmpfs overlay (768 MiB), which
+# holds the lab's small volumes' backups.
+host_json() {
+  local name="Cowherd lab"
+  [ "$1" = lab2 ] && name="Cowherd lab 2"
+  cat <<EOT
+    {
+      "id": "$1",
+      "name": "$name",
+      "ssh": { "host": "127.0.0.1", "port": $3, "user": "root", "identityFile": "$2/lab_key", "knownHostsFile": "$2/known_hosts" },
+      "exportDir": "/var/lib/cowherd-exports",
+      "backupDir": "/var/lib/cowherd/backups"
+    }
 EOT
+}
+
+# Host entries on stdin (separated by lines of ","), a config on stdout.
+config_json() {
+  echo '{'
+  echo '  "hosts": ['
+  sed 's/^,$/    ,/'
+  echo '  ]'
+  echo '}'
+}
+
+# The config listing both hosts, written by the primary lab's script for the lab in $LAB_DIR and its host2.
+write_two_hosts_config() {
+  { host_json lab "$LAB_DIR" "$PORT"; echo ','; host_json lab2 "$HOST2_DIR" "$((PORT + 1))"; } | config_json \
+    >"$LAB_DIR/cowherd.two-hosts.config.json"
+}
+
+# Runs this script for lab2 (its own directory and port).
+lab2() {
+  COWHERD_LAB_DIR=$HOST2_DIR COWHERD_LAB_PORT=$((PORT + 1)) COWHERD_LAB_CACHE=$CACHE COWHERD_LAB_ROLE=second \
+    COWHERD_LAB_HOSTS=1 bash "$SRC/lab.sh" "$@"
 }
 
 lab_ssh() {
@@ -209,6 +243,7 @@ print_info() {
   echo "key=$KEY"
   echo "known_hosts=$LAB_DIR/known_hosts"
   echo "config=$LAB_DIR/cowherd.config.json"
+  if [ "$ROLE" = primary ] && [ -f "$HOST2_DIR/qemu.pid" ]; then echo "config2=$LAB_DIR/cowherd.two-hosts.config.json"; fi
 }
 
 up() {
@@ -231,7 +266,7 @@ up() {
     say "booting (kernel $ver, port $PORT)"
     qemu-system-x86_64 -name cowherd-lab -machine pc -accel tcg,thread=multi -cpu max -smp 2 -m "$MEM" \
       -kernel "$CACHE/kernel/vmlinuz" -initrd "$initrd" \
-      -append "console=ttyS0 quiet panic=-1 no_timer_check lab.dir=$LAB_DIR lab.src=$SRC lab.init=$SRC/guest-init.sh lab.modules=$CACHE/kernel/lib/modules/$ver lab.agent_kernel=$agent_kernel lab.agent_initrd=$agent_initrd" \
+      -append "console=ttyS0 quiet panic=-1 no_timer_check lab.role=$ROLE lab.dir=$LAB_DIR lab.src=$SRC lab.init=$SRC/guest-init.sh lab.modules=$CACHE/kernel/lib/modules/$ver lab.agent_kernel=$agent_kernel lab.agent_initrd=$agent_initrd" \
       -virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
       -drive file="$LAB_DIR/vda.img",format=raw,if=virtio,cache=writeback \
       -drive file="$LAB_DIR/vdb.img",format=raw,if=virtio,cache=writeback \
@@ -255,6 +290,15 @@ up() {
   print_info
 }
 
+# lab2, and the config listing both hosts.
+up2() {
+  [ "$ROLE" = primary ] || die "up2 is for the primary lab's script"
+  mkdir -p "$HOST2_DIR"
+  lab2 up
+  write_two_hosts_config
+  echo "config2=$LAB_DIR/cowherd.two-hosts.config.json"
+}
+
 down() {
   if running; then
     local pid
@@ -271,17 +315,26 @@ down() {
 }
 
 reset() {
-  down
-  rm -f "$LAB_DIR"/vd?.img
+  down_all
+  rm -f "$LAB_DIR"/vd?.img "$HOST2_DIR"/vd?.img
   up
+  if [ "$HOSTS" -ge 2 ] && [ "$ROLE" = primary ]; then up2; fi
+}
+
+down_all() {
+  down
+  if [ "$ROLE" = primary ] && [ -f "$HOST2_DIR/qemu.pid" ]; then lab2 down; fi
 }
 
 case "${1:-}" in
-  up) up ;;
-  down) down ;;
+  up) up; if [ "$HOSTS" -ge 2 ] && [ "$ROLE" = primary ]; then up2; fi ;;
+  up2) up2 ;;
+  down) down_all ;;
+  down2) lab2 down ;;
+  ssh2) shift; lab2 ssh "$@" ;;
   reset) reset ;;
   status) if running && lab_ssh true 2>/dev/null; then say "running"; print_info; else say "not running"; exit 3; fi ;;
   ssh) shift; lab_ssh "$@" ;;
   env) print_info ;;
-  *) echo "usage: $0 up|down|reset|status|ssh [cmd]|env" >&2; exit 64 ;;
+  *) echo "usage: $0 up|up2|down|down2|reset|status|ssh [cmd]|ssh2 [cmd]|env" >&2; exit 64 ;;
 esac

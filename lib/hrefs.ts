@@ -16,5 +16,7 @@ export const hrefs = {
   remove: (host: string, vg: string, snapshot: string) => hostPath(host, 'remove', { vg, snapshot }),
   export: (host: string, vg: string, snapshot: string) => hostPath(host, 'export', { vg, snapshot }),
   merge: (host: string, vg: string, snapshot: string) => hostPath(host, 'merge', { vg, snapshot }),
+  /** "Back up now" (issue 11). */
+  backup: (host: string, vg: string, lv: string) => hostPath(host, 'backup', { vg, lv }),
   vg: (host: string, vg: string) => `/vgs/${encodeURIComponent(host)}/${encodeURIComponent(vg)}`,
 };

@@ -24,6 +24,7 @@ import { dmStatusArgv } from '../lib/dm/commands';
 import { fillFromDm, parseDmsetupStatusVerbose } from '../lib/dm/status';
 import type { Inventory } from '../lib/inventory/types';
 import { benchMonitoring } from './bench-monitoring';
+import { benchBackup } from './bench-backup';
 import { buildBigHost, createBigVg, removeBigHost } from '../lib/test/big-host';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -187,6 +188,8 @@ async function main() {
   if (process.env.BENCH_MONITORING !== '0') {
     await benchMonitoring({ lab: LAB, runner, sh, startServer: startBenchServer, waitUp, login });
   }
+  // issue 11
+  if (process.env.BENCH_BACKUP !== '0') await benchBackup({ lab: LAB, runner, sh, startServer: startBenchServer, waitUp, login });
 }
 
 main().catch((e: unknown) => {

@@ -4,7 +4,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -d node_modules/next ] || npm ci --no-fund --no-audit
 bash lab/lab.sh up
-export COWHERD_CONFIG=${COWHERD_CONFIG:-$PWD/.lab/cowherd.config.json}
+# With the second lab host up (COWHERD_LAB_HOSTS=2 npm run demo, or lab.sh up2), the demo lists both hosts.
+if [ "${COWHERD_LAB_HOSTS:-1}" -ge 2 ]; then bash lab/lab.sh up2; fi
+if [ -z "${COWHERD_CONFIG:-}" ] && bash lab/lab.sh ssh2 true >/dev/null 2>&1; then
+  COWHERD_CONFIG=${COWHERD_LAB_DIR:-$PWD/.lab}/cowherd.two-hosts.config.json
+fi
+export COWHERD_CONFIG=${COWHERD_CONFIG:-${COWHERD_LAB_DIR:-$PWD/.lab}/cowherd.config.json}
 export COWHERD_DATA_DIR=${COWHERD_DATA_DIR:-$PWD/.lab/demo-data}
 export PORT=${PORT:-3000}
 # The admin password is made once and kept with the demo's data, so a second run prints the same one.

@@ -8,6 +8,8 @@ import { Banner } from '@/components/ui/banner';
 import { CowBar } from '@/components/ui/cow-bar';
 import { EmptyState } from '@/components/ui/empty-state';
 import { tdClass } from '@/components/ui/table';
+import { TimeAgo } from '@/components/ui/time';
+import { lastBackupKey } from '@/lib/backup/keys';
 import { useHostInventories, type HostInventoryQuery, type HostRef } from '@/lib/inventory/client';
 import type { InventoryDomain, InventoryLv } from '@/lib/inventory/types';
 import { DomainStateBadge } from './badges';
@@ -25,21 +27,24 @@ export const GUESTS_PER_PAGE = 50;
 export interface GuestsViewProps {
   hosts: HostRef[];
   pollMs: number;
+  /** When each guest's newest backup was taken (issue 11), keyed by lastBackupKey(host, guest). */
+  lastBackups?: Record<string, string>;
 }
 
+
 /** Every host's libvirt domains, their state, and which LVs (and snapshots) their disks are. */
-export function GuestsView({ hosts, pollMs }: GuestsViewProps) {
+export function GuestsView({ hosts, pollMs, lastBackups = {} }: GuestsViewProps) {
   const entries = useHostInventories(hosts, pollMs);
   return (
     <div className="space-y-6">
       {entries.map(({ host, query }) => (
-        <HostGuests key={host.id} host={host} query={query} />
+        <HostGuests key={host.id} host={host} query={query} lastBackups={lastBackups} />
       ))}
     </div>
   );
 }
 
-function HostGuests({ host, query }: { host: HostRef; query: HostInventoryQuery }) {
+function HostGuests({ host, query, lastBackups }: { host: HostRef; query: HostInventoryQuery; lastBackups: Record<string, string> }) {
   const inv = query.data?.inventory;
   const [filter, setFilter] = useState('');
   const [page, setPage] = useState(0);
@@ -106,7 +111,7 @@ function HostGuests({ host, query }: { host: HostRef; query: HostInventoryQuery 
             ) : (
               <div className="grid gap-4 xl:grid-cols-2">
                 {shown.map((d) => (
-                  <DomainCard key={d.name} hostId={host.id} domain={d} snaps={snaps} />
+                  <DomainCard key={d.name} hostId={host.id} domain={d} snaps={snaps} lastBackup={lastBackups[lastBackupKey(host.id, d.name)]} />
                 ))}
               </div>
             )}
@@ -140,7 +145,8 @@ function HostGuests({ host, query }: { host: HostRef; query: HostInventoryQuery 
 const cell = `${tdClass} border-t border-slate-100`;
 const head = 'px-3 py-1.5 text-left text-xs font-semibold uppercase tracking-wide text-slate-500';
 
-function DomainCard({ hostId, domain, snaps }: { hostId: string; domain: InventoryDomain; snaps: Map<string, InventoryLv[]> }) {
+function DomainCard({ hostId, domain, snaps, lastBackup }: { hostId: string; domain: InventoryDomain; snaps: Map<string, InventoryLv[]>; lastBackup?: string }) {
+  const firstDisk = domain.disks.find((d) => d.vg && d.lv);
   const headingId = `guest-${hostId}-${domain.name}`;
   // A merge into one of its disks: deferred while the guest holds the disk open, running once it is stopped.
   const pendingMerge = domain.disks
@@ -169,6 +175,19 @@ function DomainCard({ hostId, domain, snaps }: { hostId: string; domain: Invento
         <Badge tone={domain.agent ? 'emerald' : 'slate'} title={domain.agent ? 'The qemu guest agent answers: filesystems can be frozen for a consistent snapshot' : 'No qemu guest agent: snapshots are crash-consistent (the guest is paused instead)'}>
           agent: {domain.agent ? 'yes' : 'no'}
         </Badge>
+        <Badge tone={lastBackup ? 'slate' : 'amber'} title={lastBackup ? `Newest backup taken ${lastBackup}` : 'No backup of this guest in the catalogue'}>
+          {lastBackup ? <>last backup: <TimeAgo at={lastBackup} /></> : 'no backup'}
+        </Badge>
+        {firstDisk?.vg && firstDisk.lv ? (
+          <Link
+            href={hrefs.backup(hostId, firstDisk.vg, firstDisk.lv)}
+            prefetch={false}
+            aria-label={`Back up ${domain.name} now`}
+            className={`rounded text-xs font-medium text-cow-700 hover:underline ${focusRing}`}
+          >
+            Back up now
+          </Link>
+        ) : null}
       </div>
       {domain.disks.length === 0 ? (
         <p className="border-t border-slate-100 px-4 py-2 text-sm text-slate-500">No disks.</p>

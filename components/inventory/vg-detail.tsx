@@ -205,9 +205,13 @@ const LvRow = memo(function LvRow({
         {isSnapshot(lv) ? (
           <SnapshotActions hostId={hostId} lv={lv} />
         ) : canBeSnapshotted(lv) ? (
-          <div className="flex justify-end">
+          <div className="flex justify-end gap-2">
             <ButtonLink size="sm" href={hrefs.createSnapshot(hostId, lv.vg, lv.name)} aria-label={`Create snapshot of ${name}`}>
               Snapshot
+            </ButtonLink>
+            {/* issue 11 */}
+            <ButtonLink size="sm" href={hrefs.backup(hostId, lv.vg, lv.name)} aria-label={`Back up ${name} now`}>
+              Back up
             </ButtonLink>
           </div>
         ) : null}

@@ -8,6 +8,7 @@ import { runOperation } from '@/lib/ops/jobs';
 import { completeMergeParams, mergeSnapshotParams } from '@/lib/ops/merge';
 import { createSnapshotParams, exportSnapshotParams, extendSnapshotParams, removeSnapshotParams } from '@/lib/ops/plans';
 import { formatZodError } from '@/lib/ops/registry';
+import { backupVolumeParams, deleteBackupParams, restoreBackupParams, verifyBackupParams } from '@/lib/backup/schemas';
 import { planScript } from '@/lib/ops/render';
 import type { Check, Plan } from '@/lib/ops/types';
 import { LVMCONFIG_AUTOEXTEND_ARGV, parseLvmconfigAutoextend, type AutoextendResult } from '@/lib/lvm/lvmconfig';
@@ -26,6 +27,11 @@ const wizardRequest = z.discriminatedUnion('operation', [
   z.object({ operation: z.literal('export-snapshot'), params: exportSnapshotParams }).strict(),
   z.object({ operation: z.literal('merge-snapshot'), params: mergeSnapshotParams }).strict(),
   z.object({ operation: z.literal('complete-merge'), params: completeMergeParams }).strict(),
+  // issue 11: backups
+  z.object({ operation: z.literal('backup-volume'), params: backupVolumeParams }).strict(),
+  z.object({ operation: z.literal('restore-backup'), params: restoreBackupParams }).strict(),
+  z.object({ operation: z.literal('delete-backup'), params: deleteBackupParams }).strict(),
+  z.object({ operation: z.literal('verify-backup'), params: verifyBackupParams }).strict(),
 ]);
 
 export type WizardOperation = z.input<typeof wizardRequest>['operation'];

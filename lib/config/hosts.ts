@@ -28,6 +28,8 @@ const hostSchema = z
     ssh: sshSchema.optional(),
     /** Directory on the host where snapshot exports (qcow2) are written. */
     exportDir: absPath.default('/var/lib/cowherd/exports'),
+    /** Directory on the host where backups (backup-volume, issue 11) are written and catalogued. */
+    backupDir: absPath.default('/var/lib/cowherd/backups'),
     /**
      * libvirt connection URI, passed to every virsh command as --connect. The default is what root uses; an ssh
      * user that is not root would otherwise get its own qemu:///session, which sees none of the host's guests.
@@ -52,7 +54,7 @@ export type SshConfig = z.infer<typeof sshSchema>;
 export type CowherdConfig = z.infer<typeof configSchema>;
 
 export const LOCAL_ONLY: CowherdConfig = {
-  hosts: [{ id: 'local', name: 'This host', local: true, exportDir: '/var/lib/cowherd/exports', libvirtUri: 'qemu:///system' }],
+  hosts: [{ id: 'local', name: 'This host', local: true, exportDir: '/var/lib/cowherd/exports', backupDir: '/var/lib/cowherd/backups', libvirtUri: 'qemu:///system' }],
 };
 
 export class ConfigError extends Error {

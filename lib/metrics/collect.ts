@@ -5,6 +5,7 @@ import { config } from '@/lib/config/hosts';
 import { lastInventory } from '@/lib/inventory/service';
 import { db } from '@/lib/store/db';
 import type { Db } from '@/lib/store/sqlite';
+import { newestBackups } from '@/lib/backup/catalogue';
 import { renderMetrics, type MetricsInput } from './registry';
 
 /** Jobs per operation and status. */
@@ -36,5 +37,5 @@ export async function collectMetrics(): Promise<{ contentType: string; body: str
     const reachable = health && health.reachable !== null ? health.reachable : inventory ? true : null;
     return { id: h.id, reachable, inventory };
   });
-  return renderMetrics({ hosts, jobs: jobCounts(database), alerts: alertCounts(database) });
+  return renderMetrics({ hosts, jobs: jobCounts(database), alerts: alertCounts(database), backups: newestBackups(database) });
 }

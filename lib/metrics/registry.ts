@@ -19,6 +19,8 @@ export interface MetricsInput {
   }[];
   jobs: { operation: string; status: string; count: number }[];
   alerts: { rule: string; severity: string; count: number }[];
+  /** Backups (issue 11): the newest backup of each volume in the catalogue. */
+  backups?: { host: string; vg: string; lv: string; createdAt: string; sizeOnDiskBytes: number }[];
 }
 
 export const METRIC_NAMES = [
@@ -37,6 +39,8 @@ export const METRIC_NAMES = [
   'cowherd_thin_pool_metadata_percent',
   'cowherd_thin_volume_data_percent',
   'cowherd_host_read_age_seconds',
+  'cowherd_backup_newest_age_seconds',
+  'cowherd_backup_newest_size_bytes',
 ] as const;
 
 /** cowherd_snapshot_state: one series per state, 1 for the current one. */
@@ -102,6 +106,14 @@ export function buildRegistry(input: MetricsInput, now = Date.now()): Registry {
     for (const d of inv.domains) {
       for (const s of GUEST_STATES) guest.set({ host: h.id, domain: d.name, state: s }, d.state === s ? 1 : 0);
     }
+  }
+  // Backups (issue 11): an alert on "no backup of a volume for a day" needs the age of its newest one.
+  const backupAge = gauge('cowherd_backup_newest_age_seconds', 'Age of the newest catalogued backup of a volume.', ['host', 'vg', 'lv']);
+  const backupSize = gauge('cowherd_backup_newest_size_bytes', 'Size on disk of the newest catalogued backup of a volume.', ['host', 'vg', 'lv']);
+  for (const b of input.backups ?? []) {
+    const labels = { host: b.host, vg: b.vg, lv: b.lv };
+    backupAge.set(labels, Math.max(0, (now - Date.parse(b.createdAt)) / 1000));
+    backupSize.set(labels, b.sizeOnDiskBytes);
   }
   for (const j of input.jobs) jobs.set({ operation: j.operation, status: j.status }, j.count);
   for (const a of input.alerts) alerts.inc({ rule: a.rule, severity: a.severity }, a.count);

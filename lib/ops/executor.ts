@@ -41,6 +41,15 @@ export function parseProgress(kind: 'qemu-img' | 'merge', chunk: string): number
   return last;
 }
 
+/** " (96 of 128 MiB, 4.1 MiB/s, 8 s left)": a copy's progress (backups, issue 11) in bytes, throughput and ETA. */
+export function byteProgress(total: number, percent: number, elapsedMs: number): string {
+  const MiB = 1024 * 1024;
+  const done = (total * percent) / 100;
+  const rate = elapsedMs > 0 ? done / (elapsedMs / 1000) : 0;
+  const eta = rate > 0 ? Math.round((total - done) / rate) : null;
+  return ` (${Math.round(done / MiB)} of ${Math.round(total / MiB)} MiB, ${(rate / MiB).toFixed(1)} MiB/s${eta === null ? '' : `, ${eta} s left`})`;
+}
+
 /** Run one argv on the host, record it in the audit log, and never throw for a command that failed. */
 async function runAudited(
   deps: ExecDeps,
@@ -233,6 +242,7 @@ export async function executePlan(
       updateJob(deps.db, jobId, { progress: (i + Math.min(1, Math.max(0, p))) / total, ...(message ? { message } : {}) });
 
     let outcome: StepOutcome;
+    const stepT0 = performance.now();
     if (step.kind === 'run') {
       const kind = step.role === 'export' ? 'qemu-img' : step.role === 'merge' ? 'merge' : null;
       outcome = await runAudited(deps, job, step.argv, {
@@ -240,7 +250,7 @@ export async function executePlan(
         onOutput: kind
           ? (chunk) => {
               const p = parseProgress(kind, chunk);
-              if (p !== null) setProgress(p / 100, `${step.title}: ${p.toFixed(1)}%`);
+              if (p !== null) setProgress(p / 100, `${step.title}: ${p.toFixed(1)}%${step.bytes ? byteProgress(step.bytes, p, performance.now() - stepT0) : ''}`);
             }
           : undefined,
       });

@@ -1,12 +1,15 @@
 import 'server-only';
-import { findHost } from '@/lib/config/hosts';
+import { config, findHost } from '@/lib/config/hosts';
 import { runnerFor } from '@/lib/host';
 import { readVolume, refreshInventory } from '@/lib/inventory/service';
 import { db } from '@/lib/store/db';
 import { addAudit, getJob, listJobs, startJob, updateJob, updateStep } from '@/lib/store/jobs';
 import { executePlan, RESTART_NOTE } from './executor';
+import { getBackup, recordJobOutcome } from '@/lib/backup/catalogue';
+import { NOT_FOUND_PREFIX } from '@/lib/backup/plans';
 import { parseOperation } from './registry';
 import { withRoles } from './roles';
+import type { PlanContext } from './plans';
 import type { Plan, PlanResult } from './types';
 
 export type OperationOutcome =
@@ -34,12 +37,24 @@ export async function planOperation(hostId: string, operation: string, params: u
   }
   let result: PlanResult;
   try {
-    result = parsed.def.plan({ inv, exportDir: host.exportDir, libvirtUri: host.libvirtUri }, parsed.params as never);
+    result = parsed.def.plan(
+      {
+        inv,
+        exportDir: host.exportDir,
+        libvirtUri: host.libvirtUri,
+        // Backups (issue 11): the host's backupDir, the configured hosts and the catalogue.
+        backupDir: host.backupDir,
+        hostIds: config().hosts.map((h) => h.id),
+        backup: (id: number) => getBackup(db(), id),
+      } as PlanContext,
+      parsed.params as never,
+    );
   } catch (e) {
     // A builder refused a value the schemas let through (a bug): nothing runs, and the reason is shown.
     return { ok: false, error: `cannot build the plan: ${(e as Error).message}`, status: 500 };
   }
-  return result.ok ? result : { ...result, status: 409 };
+  // A backup id that is not in the catalogue for this host is not found (404), like an unknown host.
+  return result.ok ? result : { ...result, status: result.error.startsWith(NOT_FOUND_PREFIX) ? 404 : 409 };
 }
 
 export async function runOperation(
@@ -71,7 +86,13 @@ function launch(jobId: number, plan: Plan, username: string, fromStep = 0, inter
     plan,
     fromStep,
     { interrupted },
-  ).catch((e: unknown) => {
+  )
+    // Backups (issue 11): a finished backup, verification or deletion updates the catalogue.
+    .then(() => {
+      const done = getJob(db(), jobId);
+      if (done) recordJobOutcome(db(), done);
+    })
+    .catch((e: unknown) => {
     console.error(`job ${jobId} crashed`, e);
     updateJob(db(), jobId, { status: 'failed', phase: 'failed', error: `internal error: ${(e as Error).message}` });
   });

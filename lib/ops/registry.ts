@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { planExportSnapshot, planExtendSnapshot, planCreateSnapshot, planRemoveSnapshot, type PlanContext } from './plans';
 import { planCompleteMerge, planMergeSnapshot } from './merge';
 import { formatZodError, OPERATION_SCHEMAS } from './schemas';
+import { planBackupVolume, planDeleteBackup, planRestoreBackup, planVerifyBackup } from '@/lib/backup/plans';
 import type { OperationName, PlanResult } from './types';
 
 export { formatZodError, operationRequest } from './schemas';
@@ -18,6 +19,11 @@ export const OPERATIONS: Partial<Record<OperationName, OperationDef>> = {
   'export-snapshot': { schema: OPERATION_SCHEMAS['export-snapshot'], plan: planExportSnapshot },
   'merge-snapshot': { schema: OPERATION_SCHEMAS['merge-snapshot'], plan: planMergeSnapshot },
   'complete-merge': { schema: OPERATION_SCHEMAS['complete-merge'], plan: planCompleteMerge },
+  // issue 11: backups
+  'backup-volume': { schema: OPERATION_SCHEMAS['backup-volume'], plan: planBackupVolume },
+  'restore-backup': { schema: OPERATION_SCHEMAS['restore-backup'], plan: planRestoreBackup },
+  'delete-backup': { schema: OPERATION_SCHEMAS['delete-backup'], plan: planDeleteBackup },
+  'verify-backup': { schema: OPERATION_SCHEMAS['verify-backup'], plan: planVerifyBackup },
 };
 
 /** Validate an operation's parameters: the result carries LVM's own naming rules as messages. */

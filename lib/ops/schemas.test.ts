@@ -8,7 +8,10 @@ describe('operation schemas', () => {
   it('are browser-safe: no server-only, node: or host imports, only zod and the LVM naming rules', () => {
     const text = readFileSync(path.join(import.meta.dirname, 'schemas.ts'), 'utf8');
     const imports = [...text.matchAll(/^import .* from '([^']+)';$/gm)].map((m) => m[1]);
-    expect(imports).toEqual(['zod', '@/lib/lvm/names']);
+    // The backup operations' schemas (issue 11) live in lib/backup/schemas.ts, browser-safe by the same rule.
+    expect(imports).toEqual(['zod', '@/lib/lvm/names', '@/lib/backup/schemas']);
+    const backup = readFileSync(path.join(import.meta.dirname, '../backup/schemas.ts'), 'utf8');
+    expect([...backup.matchAll(/^import .* from '([^']+)';$/gm)].map((m) => m[1])).toEqual(['zod', '@/lib/lvm/names']);
     const names = readFileSync(path.join(import.meta.dirname, '../lvm/names.ts'), 'utf8');
     expect(names).not.toMatch(/^import /m);
   });

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { validateLvName, validateVgName } from '@/lib/lvm/names';
+import { BACKUP_OPERATION_SCHEMAS } from '@/lib/backup/schemas';
 
 const lvName = z.string().superRefine((v, ctx) => {
   const e = validateLvName(v);
@@ -86,6 +87,8 @@ export const OPERATION_SCHEMAS = {
   'export-snapshot': exportSnapshotParams,
   'merge-snapshot': mergeSnapshotParams,
   'complete-merge': completeMergeParams,
+  // issue 11: backups (lib/backup/schemas.ts)
+  ...BACKUP_OPERATION_SCHEMAS,
 } as const;
 
 export type OperationSchemaName = keyof typeof OPERATION_SCHEMAS;

@@ -8,7 +8,12 @@ export type OperationName =
   | 'remove-snapshot'
   | 'export-snapshot'
   | 'merge-snapshot'
-  | 'complete-merge';
+  | 'complete-merge'
+  // issue 11: backups (lib/backup)
+  | 'backup-volume'
+  | 'restore-backup'
+  | 'delete-backup'
+  | 'verify-backup';
 
 export interface Check {
   title: string;
@@ -80,6 +85,8 @@ export type Step =
       okExitCodes?: number[];
       /** A clearer message than the command's stderr when it fails. */
       failMessage?: string;
+      /** How many bytes an 'export' step moves: its progress then says bytes, throughput and ETA. */
+      bytes?: number;
     }
   | {
       kind: 'wait';

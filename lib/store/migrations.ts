@@ -165,4 +165,30 @@ export const MIGRATIONS: readonly string[] = [
      at INTEGER NOT NULL,
      PRIMARY KEY (username, address)
    );`,
+  // (backups, issue 11): the backup catalogue. target_host + file is where the backup lives; volume_sha256 is the
+  // SHA-256 of the volume's bytes (checked on restore), file_sha256 that of the file (checked by "verify again").
+  `CREATE TABLE backups (
+     id INTEGER PRIMARY KEY,
+     host TEXT NOT NULL,
+     vg TEXT NOT NULL,
+     lv TEXT NOT NULL,
+     guest_name TEXT,
+     guest_uuid TEXT,
+     target_host TEXT NOT NULL,
+     file TEXT NOT NULL,
+     format TEXT NOT NULL CHECK (format IN ('qcow2', 'raw')),
+     logical_size INTEGER NOT NULL,
+     size_on_disk INTEGER NOT NULL,
+     volume_sha256 TEXT NOT NULL,
+     file_sha256 TEXT NOT NULL,
+     consistency TEXT NOT NULL CHECK (consistency IN ('frozen', 'suspended', 'crash-consistent', 'offline')),
+     created_at TEXT NOT NULL,
+     duration_ms INTEGER NOT NULL,
+     throughput_bps REAL NOT NULL,
+     last_verified_at TEXT,
+     last_verify_ok INTEGER,
+     job_id INTEGER,
+     UNIQUE (target_host, file)
+   );
+   CREATE INDEX backups_volume ON backups(host, vg, lv, created_at);`,
 ];
