@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { planExportSnapshot, planExtendSnapshot, planCreateSnapshot, planRemoveSnapshot, type PlanContext } from './plans';
 import { planCompleteMerge, planMergeSnapshot } from './merge';
+import { planProtectSnapshot } from './protect';
 import { formatZodError, OPERATION_SCHEMAS } from './schemas';
 import type { OperationName, PlanResult } from './types';
 
@@ -18,6 +19,7 @@ export const OPERATIONS: Partial<Record<OperationName, OperationDef>> = {
   'export-snapshot': { schema: OPERATION_SCHEMAS['export-snapshot'], plan: planExportSnapshot },
   'merge-snapshot': { schema: OPERATION_SCHEMAS['merge-snapshot'], plan: planMergeSnapshot },
   'complete-merge': { schema: OPERATION_SCHEMAS['complete-merge'], plan: planCompleteMerge },
+  'protect-snapshot': { schema: OPERATION_SCHEMAS['protect-snapshot'], plan: planProtectSnapshot },
 };
 
 /** Validate an operation's parameters: the result carries LVM's own naming rules as messages. */

@@ -79,6 +79,9 @@ export const completeMergeParams = z
   })
   .strict();
 
+/** Issue 12: add (protected: true) or remove the cowherd-protected tag of a snapshot. */
+export const protectSnapshotParams = z.object({ vg: vgName, snapshot: lvName, protected: z.boolean() }).strict();
+
 export const OPERATION_SCHEMAS = {
   'create-snapshot': createSnapshotParams,
   'extend-snapshot': extendSnapshotParams,
@@ -86,6 +89,7 @@ export const OPERATION_SCHEMAS = {
   'export-snapshot': exportSnapshotParams,
   'merge-snapshot': mergeSnapshotParams,
   'complete-merge': completeMergeParams,
+  'protect-snapshot': protectSnapshotParams,
 } as const;
 
 export type OperationSchemaName = keyof typeof OPERATION_SCHEMAS;
@@ -95,6 +99,7 @@ export type RemoveSnapshotParams = z.infer<typeof removeSnapshotParams>;
 export type ExportSnapshotParams = z.infer<typeof exportSnapshotParams>;
 export type MergeSnapshotParams = z.infer<typeof mergeSnapshotParams>;
 export type CompleteMergeParams = z.infer<typeof completeMergeParams>;
+export type ProtectSnapshotParams = z.infer<typeof protectSnapshotParams>;
 
 /** The request body of POST /api/hosts/:host/jobs. */
 export const operationRequest = z

@@ -8,7 +8,9 @@ export type OperationName =
   | 'remove-snapshot'
   | 'export-snapshot'
   | 'merge-snapshot'
-  | 'complete-merge';
+  | 'complete-merge'
+  /** Issue 12: tag a snapshot cowherd-protected (policies never prune it). */
+  | 'protect-snapshot';
 
 export interface Check {
   title: string;

@@ -165,4 +165,36 @@ export const MIGRATIONS: readonly string[] = [
      at INTEGER NOT NULL,
      PRIMARY KEY (username, address)
    );`,
+  // 7 (schedules and retention, issue 12): snapshot policies and their runs. At most one run per policy is
+  // 'running' (a unique partial index): a due run while the last one still runs is recorded as skipped instead.
+  `CREATE TABLE policies (
+     id INTEGER PRIMARY KEY,
+     name TEXT NOT NULL UNIQUE,
+     host TEXT NOT NULL,
+     selector TEXT NOT NULL,
+     action TEXT NOT NULL,
+     cron TEXT NOT NULL,
+     time_zone TEXT NOT NULL,
+     retention TEXT NOT NULL,
+     consistency TEXT NOT NULL,
+     max_fill_percent REAL NOT NULL,
+     enabled INTEGER NOT NULL,
+     note TEXT NOT NULL DEFAULT '',
+     created_at TEXT NOT NULL,
+     updated_at TEXT NOT NULL,
+     last_due_at TEXT
+   );
+   CREATE TABLE policy_runs (
+     id INTEGER PRIMARY KEY,
+     policy_id INTEGER NOT NULL REFERENCES policies(id) ON DELETE CASCADE,
+     trigger TEXT NOT NULL,
+     started_at TEXT NOT NULL,
+     finished_at TEXT,
+     result TEXT NOT NULL CHECK (result IN ('running', 'ok', 'failed', 'skipped')),
+     reason TEXT,
+     job_ids TEXT NOT NULL DEFAULT '[]',
+     duration_ms INTEGER
+   );
+   CREATE UNIQUE INDEX policy_runs_one_running ON policy_runs(policy_id) WHERE result = 'running';
+   CREATE INDEX policy_runs_policy ON policy_runs(policy_id, id);`,
 ];
