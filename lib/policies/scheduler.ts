@@ -3,7 +3,8 @@ import { env } from '@/lib/env';
 import { lastInventory } from '@/lib/inventory/service';
 import { db } from '@/lib/store/db';
 import { ACTIONS } from './actions';
-import { startRun, type StartRun } from './runner';
+import { syncPolicyAlerts } from './alerts';
+import { onPolicyRun, startRun, type StartRun } from './runner';
 import { dueNow } from './due';
 import type { RunTrigger } from './schema';
 import { failInterruptedRuns, listPolicies, setLastDue, type StoredPolicy } from './store';
@@ -22,6 +23,8 @@ import { failInterruptedRuns, listPolicies, setLastDue, type StoredPolicy } from
 const TICK_MS = 500;
 /** How often classic policies are checked for snapshots at the end of their lifetime. */
 const EXPIRY_CHECK_MS = 5_000;
+/** How often the policy alert rules are evaluated besides after each run. */
+const ALERTS_MS = 15_000;
 
 const g = globalThis as { __cowherdPolicyScheduler?: { stop: () => void } };
 
@@ -50,8 +53,22 @@ export function startPolicyScheduler(): void {
   const interrupted = failInterruptedRuns(db());
   if (interrupted) console.error(`cowherd: ${interrupted} policy run(s) were interrupted by a restart; marked failed`);
   let lastExpiry = 0;
+  let lastAlerts = 0;
+  const alerts = () => {
+    try {
+      syncPolicyAlerts();
+    } catch (e) {
+      console.error('policy alerts failed', e);
+    }
+  };
+  // "Policy failed" starts and ends with the run that decides it, not a tick later.
+  onPolicyRun(alerts);
   const tick = () => {
     const now = Date.now();
+    if (now - lastAlerts >= ALERTS_MS) {
+      lastAlerts = now;
+      alerts(); // "policy behind" turns true with time alone
+    }
     let all: StoredPolicy[];
     try {
       all = listPolicies(db());
