@@ -4,6 +4,7 @@ import { GuestsView } from '@/components/inventory/guests-view';
 import { prefetchInventory } from '@/lib/inventory/prefetch';
 import { PageHeader } from '@/components/ui/page-header';
 import { requirePageUser } from '@/lib/auth/guard';
+import { policyCoverage } from '@/lib/policies/view';
 
 export const metadata: Metadata = { title: 'Guests' };
 
@@ -14,7 +15,7 @@ export default async function GuestsPage() {
     <>
       <PageHeader title="Guests" description="The KVM guests of every host, their disks, and the snapshots of those disks." />
       <HydrationBoundary state={state}>
-        <GuestsView hosts={hosts} pollMs={pollMs} />
+        <GuestsView hosts={hosts} pollMs={pollMs} policies={policyCoverage()} />
       </HydrationBoundary>
     </>
   );

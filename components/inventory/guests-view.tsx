@@ -15,6 +15,9 @@ import { hrefs } from '@/lib/hrefs';
 import { lvKey } from '@/lib/lvm/model';
 import { snapshotsByOrigin } from './derive';
 import { CollectedAt, HostProblem } from './host-status';
+import { formatDateTime } from '@/lib/format';
+import { coversGuest } from '@/lib/policies/targets';
+import type { PolicyCoverage } from '@/lib/policies/view';
 
 /** "bench-9" before "bench-10". */
 const naturalOrder = new Intl.Collator('en', { numeric: true });
@@ -25,21 +28,23 @@ export const GUESTS_PER_PAGE = 50;
 export interface GuestsViewProps {
   hosts: HostRef[];
   pollMs: number;
+  /** Snapshot policies (issue 12): which cover each guest, and when each last succeeded. */
+  policies?: PolicyCoverage[];
 }
 
 /** Every host's libvirt domains, their state, and which LVs (and snapshots) their disks are. */
-export function GuestsView({ hosts, pollMs }: GuestsViewProps) {
+export function GuestsView({ hosts, pollMs, policies = [] }: GuestsViewProps) {
   const entries = useHostInventories(hosts, pollMs);
   return (
     <div className="space-y-6">
       {entries.map(({ host, query }) => (
-        <HostGuests key={host.id} host={host} query={query} />
+        <HostGuests key={host.id} host={host} query={query} policies={policies} />
       ))}
     </div>
   );
 }
 
-function HostGuests({ host, query }: { host: HostRef; query: HostInventoryQuery }) {
+function HostGuests({ host, query, policies }: { host: HostRef; query: HostInventoryQuery; policies: PolicyCoverage[] }) {
   const inv = query.data?.inventory;
   const [filter, setFilter] = useState('');
   const [page, setPage] = useState(0);
@@ -106,7 +111,7 @@ function HostGuests({ host, query }: { host: HostRef; query: HostInventoryQuery 
             ) : (
               <div className="grid gap-4 xl:grid-cols-2">
                 {shown.map((d) => (
-                  <DomainCard key={d.name} hostId={host.id} domain={d} snaps={snaps} />
+                  <DomainCard key={d.name} hostId={host.id} domain={d} snaps={snaps} policies={policies} />
                 ))}
               </div>
             )}
@@ -140,7 +145,8 @@ function HostGuests({ host, query }: { host: HostRef; query: HostInventoryQuery 
 const cell = `${tdClass} border-t border-slate-100`;
 const head = 'px-3 py-1.5 text-left text-xs font-semibold uppercase tracking-wide text-slate-500';
 
-function DomainCard({ hostId, domain, snaps }: { hostId: string; domain: InventoryDomain; snaps: Map<string, InventoryLv[]> }) {
+function DomainCard({ hostId, domain, snaps, policies = [] }: { hostId: string; domain: InventoryDomain; snaps: Map<string, InventoryLv[]>; policies?: PolicyCoverage[] }) {
+  const covering = policies.filter((p) => coversGuest(p.selector, hostId, domain));
   const headingId = `guest-${hostId}-${domain.name}`;
   // A merge into one of its disks: deferred while the guest holds the disk open, running once it is stopped.
   const pendingMerge = domain.disks
@@ -170,6 +176,20 @@ function DomainCard({ hostId, domain, snaps }: { hostId: string; domain: Invento
           agent: {domain.agent ? 'yes' : 'no'}
         </Badge>
       </div>
+      {covering.length > 0 && (
+        <p className="border-t border-slate-100 px-4 py-1.5 text-xs text-slate-600">
+          Policies:{' '}
+          {covering.map((p, i) => (
+            <span key={p.id}>
+              {i > 0 && ', '}
+              <Link href={`/policies/${p.id}`} prefetch={false} className="text-emerald-800 hover:underline">
+                {p.name}
+              </Link>{' '}
+              ({p.enabled ? '' : 'disabled, '}last success {p.lastSuccessAt ? formatDateTime(p.lastSuccessAt) : 'never'})
+            </span>
+          ))}
+        </p>
+      )}
       {domain.disks.length === 0 ? (
         <p className="border-t border-slate-100 px-4 py-2 text-sm text-slate-500">No disks.</p>
       ) : (

@@ -8,6 +8,7 @@ export const NAV_ITEMS = [
   { href: '/snapshots', label: 'Snapshots' },
   { href: '/vgs', label: 'Volume groups' },
   { href: '/guests', label: 'Guests' },
+  { href: '/policies', label: 'Policies' },
   { href: '/jobs', label: 'Jobs' },
   { href: '/audit', label: 'Audit' },
   { href: '/alerts', label: 'Alerts' },

@@ -27,12 +27,17 @@ export interface ActionContext {
   now: () => number;
   /** A fresh read of the policy's host (never a cache: pruning decides on it). */
   read: () => Promise<Inventory>;
+  /**
+   * A read that began after `sinceMs` (a job's post-check read is one: it re-reads the host after the last step),
+   * else a fresh read. Saves a full read per job on a slow host without deciding on anything older than the job.
+   */
+  readAfter: (sinceMs: number) => Promise<Inventory>;
   planContext: (inv: Inventory) => PlanContext;
   /** Start a job for the plan and wait for its end; recorded on the run. */
   job: (plan: Plan) => Promise<JobOutcome>;
 }
 
-export type JobOutcome = { ok: true; jobId: number } | { ok: false; jobId?: number; error: string };
+export type JobOutcome = { ok: true; jobId: number; stepsEndedAt: number } | { ok: false; jobId?: number; error: string };
 
 export interface TargetOutcome {
   result: 'ok' | 'failed' | 'skipped';
@@ -81,8 +86,9 @@ async function runThin(ctx: ActionContext, origin: InventoryLv, inv: Inventory):
   if (guard) return { result: 'skipped', reason: `${origin.vg}/${origin.name}: ${guard}` };
   const made = await createSnapshot(ctx, inv, origin);
   if (!made.ok) return failed(`${origin.vg}/${origin.name}: snapshot ${made.name} failed: ${made.error}`);
-  // Prune from a fresh read: the new snapshot is in it, and nothing is removed on the word of a cache.
-  const after = await ctx.read();
+  // Prune from a read taken after the snapshot was made (the job's own post-check read): the new snapshot is in
+  // it, and nothing is removed on the word of an older cache.
+  const after = await ctx.readAfter(made.stepsEndedAt);
   const decisions = retentionFor(policySeries(after, p.id, origin.vg, origin.name), p.retention, p.schedule.timeZone);
   const prune = decisions.filter((d) => d.mark === 'prune');
   const errors: string[] = [];
@@ -115,7 +121,8 @@ async function runClassic(ctx: ActionContext, origin: InventoryLv, inv: Inventor
     const r = await removeSnapshot(ctx, inv, old);
     if (!r.ok) return failed(`${origin.vg}/${origin.name}: removing the previous policy snapshot ${old.name} failed: ${r.error}`);
   }
-  const fresh = series.length ? await ctx.read() : inv;
+  let fresh = inv;
+  if (series.length) fresh = await ctx.readAfter(Date.now());
   const made = await createSnapshot(ctx, fresh, fresh.lvs.find((l) => l.vg === origin.vg && l.name === origin.name) ?? origin, cowBytes);
   if (!made.ok) return failed(`${origin.vg}/${origin.name}: snapshot ${made.name} failed: ${made.error}`);
   const life = p.action.lifetimeMinutes;

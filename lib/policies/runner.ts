@@ -1,6 +1,6 @@
 import 'server-only';
 import { findHost } from '@/lib/config/hosts';
-import { refreshInventory } from '@/lib/inventory/service';
+import { lastInventory, refreshInventory } from '@/lib/inventory/service';
 import { startPlannedJob } from '@/lib/ops/jobs';
 import { db } from '@/lib/store/db';
 import { getJob } from '@/lib/store/jobs';
@@ -35,6 +35,12 @@ function context(policy: StoredPolicy, runId: number): ActionContext {
     policy,
     now: Date.now,
     read: () => refreshInventory(policy.selector.host, 0),
+    readAfter: async (sinceMs) => {
+      const last = lastInventory(policy.selector.host);
+      // collectedAt/fullReadAt is when that read BEGAN (lib/inventory/collect.ts); a full read is needed for new LVs.
+      const began = last ? Date.parse(last.fullReadAt ?? last.collectedAt) : 0;
+      return last && last.fullReadAt && began >= sinceMs ? last : refreshInventory(policy.selector.host, 0);
+    },
     planContext: (inv) => ({ inv, exportDir: host?.exportDir ?? '/var/lib/cowherd/exports', libvirtUri: host?.libvirtUri }),
     job: async (plan) => {
       const s = startPlannedJob(plan, policyUser(policy));
@@ -42,7 +48,8 @@ function context(policy: StoredPolicy, runId: number): ActionContext {
       addRunJob(db(), runId, s.jobId);
       await s.done;
       const j = getJob(db(), s.jobId);
-      return j?.status === 'succeeded' ? { ok: true, jobId: s.jobId } : { ok: false, jobId: s.jobId, error: `job #${s.jobId} ${j?.status ?? 'vanished'}: ${j?.error ?? ''}` };
+      const stepsEndedAt = Math.max(0, ...(j?.steps ?? []).map((x) => (x.endedAt ? Date.parse(x.endedAt) : 0)));
+      return j?.status === 'succeeded' ? { ok: true, jobId: s.jobId, stepsEndedAt } : { ok: false, jobId: s.jobId, error: `job #${s.jobId} ${j?.status ?? 'vanished'}: ${j?.error ?? ''}` };
     },
   };
 }

@@ -181,7 +181,7 @@ export function recordSkip(db: Db, policyId: number, trigger: RunTrigger, reason
 }
 
 export function addRunJob(db: Db, runId: number, jobId: number): void {
-  db.prepare(`UPDATE policy_runs SET job_ids = json_insert(job_ids, '$[#]', ?) WHERE id = ?`).run(jobId, runId);
+  db.prepare(`UPDATE policy_runs SET job_ids = json_insert(job_ids, '$[#]', CAST(? AS INTEGER)) WHERE id = ?`).run(jobId, runId);
 }
 
 export function finishRun(db: Db, runId: number, result: Exclude<RunResult, 'running'>, reason: string | null, now = Date.now()): void {

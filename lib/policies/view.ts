@@ -71,3 +71,21 @@ export const serverPolicyInput = () => policyInput(env().COWHERD_POLICY_SECONDS)
 export function hostProblem(host: string): string | null {
   return findHost(host) ? null : `selector.host: unknown host ${JSON.stringify(host.slice(0, 64))}`;
 }
+
+/** What the Guests page needs to show which policies cover a guest and when each last succeeded. */
+export interface PolicyCoverage {
+  id: number;
+  name: string;
+  enabled: boolean;
+  selector: StoredPolicy['selector'];
+  lastSuccessAt: string | null;
+  lastResult: PolicyRun['result'] | null;
+}
+
+export function policyCoverage(): PolicyCoverage[] {
+  const statuses = policyStatuses(db());
+  return listPolicies(db()).map((p) => {
+    const s = statuses.get(p.id);
+    return { id: p.id, name: p.name, enabled: p.enabled, selector: p.selector, lastSuccessAt: s?.lastSuccess?.finishedAt ?? null, lastResult: s?.lastRun?.result ?? null };
+  });
+}
