@@ -27,6 +27,15 @@ describe('policy store', () => {
     expect(listRuns(db, a.policy.id)).toEqual([]);
   });
 
+  it('never gives a new policy the id of a deleted one (the id is in its snapshots\' tag)', () => {
+    const db = openDb(':memory:');
+    const a = createPolicy(db, input);
+    if (!a.ok) throw new Error('create');
+    deletePolicy(db, a.policy.id);
+    const b = createPolicy(db, input);
+    expect(b.ok && b.policy.id).toBe(a.policy.id + 1);
+  });
+
   it('never has two runs of a policy at once: a due run while one runs is recorded as skipped', () => {
     const db = openDb(':memory:');
     const p = createPolicy(db, input);

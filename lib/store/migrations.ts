@@ -167,8 +167,10 @@ export const MIGRATIONS: readonly string[] = [
    );`,
   // 7 (schedules and retention, issue 12): snapshot policies and their runs. At most one run per policy is
   // 'running' (a unique partial index): a due run while the last one still runs is recorded as skipped instead.
+  // AUTOINCREMENT: a policy's id is in the LVM tag of its snapshots (cowherd-policy-<id>); a new policy must never
+  // get a deleted one's id, or it would adopt (and prune) the snapshots that policy left behind.
   `CREATE TABLE policies (
-     id INTEGER PRIMARY KEY,
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
      name TEXT NOT NULL UNIQUE,
      host TEXT NOT NULL,
      selector TEXT NOT NULL,

@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
 import { describeRetention, describeSelector } from '@/components/policies/describe';
 import { PolicyForm } from '@/components/policies/policy-form';
+import { ProtectButton } from '@/components/policies/protect-button';
 import { ResultBadge } from '@/components/policies/result-badge';
 import { RunHistory } from '@/components/policies/run-history';
 import { Badge } from '@/components/ui/badge';
@@ -23,6 +24,7 @@ export default async function PolicyPage({ params }: { params: Promise<{ id: str
   const id = parseId((await params).id);
   const p = id === null ? undefined : policyView(id);
   if (!p) notFound();
+  const canOperate = roleAtLeast(me.role, 'operator');
   const { id: pid, name, selector, action, schedule, retention, consistency, maxFillPercent, enabled, note } = p;
   return (
     <>
@@ -65,6 +67,11 @@ export default async function PolicyPage({ params }: { params: Promise<{ id: str
                   <th className={thClass}>Created</th>
                   <th className={thClass}>Retention</th>
                   <th className={thClass}>Why</th>
+                  {canOperate && (
+                    <th className={thClass}>
+                      <span className="sr-only">Protection</span>
+                    </th>
+                  )}
                 </tr>
               </thead>
               <tbody className="divide-y divide-slate-100">
@@ -79,6 +86,11 @@ export default async function PolicyPage({ params }: { params: Promise<{ id: str
                       <Badge tone={s.mark === 'prune' ? 'red' : s.mark === 'protected' ? 'violet' : 'green'}>{s.mark}</Badge>
                     </td>
                     <td className={`${tdClass} text-xs`}>{s.reason}</td>
+                    {canOperate && (
+                      <td className={tdClass}>
+                        <ProtectButton host={selector.host} vg={s.vg} lv={s.lv} isProtected={s.protected} />
+                      </td>
+                    )}
                   </tr>
                 ))}
               </tbody>
