@@ -21,6 +21,8 @@ export async function register() {
   const { startSampler } = await import('@/lib/inventory/sampler');
   startSampler();
   (await import('@/lib/alerts/engine')).startAlertEngine();
+  // Issue 12: snapshot policies; fails runs a killed process left 'running' before the first tick.
+  (await import('@/lib/policies/scheduler')).startPolicyScheduler();
   // In the background: recovery re-reads the host over SSH, which must not keep the server from answering.
   const { recoverJobs } = await import('@/lib/ops/jobs');
   void recoverJobs().catch((e: unknown) => console.error('cowherd: job recovery failed:', e));

@@ -22,6 +22,11 @@ const envSchema = z.object({
   /** Password of the first admin, created on first start when no user exists. */
   COWHERD_ADMIN_PASSWORD: z.string().min(8, 'COWHERD_ADMIN_PASSWORD must be at least 8 characters').optional(),
   /** Set when served over https (directly or behind a TLS proxy): session cookies get the Secure flag, responses HSTS. */
+  /**
+   * Snapshot policies (issue 12): accept cron strings with a seconds field. For tests only: a run every few seconds
+   * would flood a real host with snapshots.
+   */
+  COWHERD_POLICY_SECONDS: z.enum(['0', '1', 'true', 'false']).optional().transform((v) => v === '1' || v === 'true'),
   COWHERD_SECURE_COOKIES: z.enum(['0', '1', 'true', 'false']).optional().transform((v) => v === '1' || v === 'true'),
   /**
    * Reverse proxies whose X-Forwarded-For / X-Real-IP are believed (CIDR list, comma or space separated, e.g.

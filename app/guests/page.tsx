@@ -7,6 +7,7 @@ import { db } from '@/lib/store/db';
 import { prefetchInventory } from '@/lib/inventory/prefetch';
 import { PageHeader } from '@/components/ui/page-header';
 import { requirePageUser } from '@/lib/auth/guard';
+import { policyCoverage } from '@/lib/policies/view';
 
 export const metadata: Metadata = { title: 'Guests' };
 
@@ -20,7 +21,7 @@ export default async function GuestsPage() {
     <>
       <PageHeader title="Guests" description="The KVM guests of every host, their disks, and the snapshots of those disks." />
       <HydrationBoundary state={state}>
-        <GuestsView hosts={hosts} pollMs={pollMs} lastBackups={lastBackups} />
+        <GuestsView hosts={hosts} pollMs={pollMs} lastBackups={lastBackups} policies={policyCoverage()} />
       </HydrationBoundary>
     </>
   );

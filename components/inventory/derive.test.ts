@@ -28,6 +28,7 @@ function lv(over: Partial<InventoryLv>): InventoryLv {
     hidden: false,
     dataPercent: null,
     metadataPercent: null,
+    tags: [],
     ...over,
   };
 }

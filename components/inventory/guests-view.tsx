@@ -17,6 +17,9 @@ import { hrefs } from '@/lib/hrefs';
 import { lvKey } from '@/lib/lvm/model';
 import { snapshotsByOrigin } from './derive';
 import { CollectedAt, HostProblem } from './host-status';
+import { formatDateTime } from '@/lib/format';
+import { coversGuest } from '@/lib/policies/targets';
+import type { PolicyCoverage } from '@/lib/policies/view';
 
 /** "bench-9" before "bench-10". */
 const naturalOrder = new Intl.Collator('en', { numeric: true });
@@ -29,22 +32,24 @@ export interface GuestsViewProps {
   pollMs: number;
   /** When each guest's newest backup was taken (issue 11), keyed by lastBackupKey(host, guest). */
   lastBackups?: Record<string, string>;
+  /** Snapshot policies (issue 12): which cover each guest, and when each last succeeded. */
+  policies?: PolicyCoverage[];
 }
 
 
 /** Every host's libvirt domains, their state, and which LVs (and snapshots) their disks are. */
-export function GuestsView({ hosts, pollMs, lastBackups = {} }: GuestsViewProps) {
+export function GuestsView({ hosts, pollMs, lastBackups = {}, policies = [] }: GuestsViewProps) {
   const entries = useHostInventories(hosts, pollMs);
   return (
     <div className="space-y-6">
       {entries.map(({ host, query }) => (
-        <HostGuests key={host.id} host={host} query={query} lastBackups={lastBackups} />
+        <HostGuests key={host.id} host={host} query={query} lastBackups={lastBackups} policies={policies} />
       ))}
     </div>
   );
 }
 
-function HostGuests({ host, query, lastBackups }: { host: HostRef; query: HostInventoryQuery; lastBackups: Record<string, string> }) {
+function HostGuests({ host, query, lastBackups, policies }: { host: HostRef; query: HostInventoryQuery; lastBackups: Record<string, string>; policies: PolicyCoverage[] }) {
   const inv = query.data?.inventory;
   const [filter, setFilter] = useState('');
   const [page, setPage] = useState(0);
@@ -111,7 +116,7 @@ function HostGuests({ host, query, lastBackups }: { host: HostRef; query: HostIn
             ) : (
               <div className="grid gap-4 xl:grid-cols-2">
                 {shown.map((d) => (
-                  <DomainCard key={d.name} hostId={host.id} domain={d} snaps={snaps} lastBackup={lastBackups[lastBackupKey(host.id, d.name)]} />
+                  <DomainCard key={d.name} hostId={host.id} domain={d} snaps={snaps} lastBackup={lastBackups[lastBackupKey(host.id, d.name)]} policies={policies} />
                 ))}
               </div>
             )}
@@ -145,8 +150,9 @@ function HostGuests({ host, query, lastBackups }: { host: HostRef; query: HostIn
 const cell = `${tdClass} border-t border-slate-100`;
 const head = 'px-3 py-1.5 text-left text-xs font-semibold uppercase tracking-wide text-slate-500';
 
-function DomainCard({ hostId, domain, snaps, lastBackup }: { hostId: string; domain: InventoryDomain; snaps: Map<string, InventoryLv[]>; lastBackup?: string }) {
+function DomainCard({ hostId, domain, snaps, lastBackup, policies = [] }: { hostId: string; domain: InventoryDomain; snaps: Map<string, InventoryLv[]>; lastBackup?: string; policies?: PolicyCoverage[] }) {
   const firstDisk = domain.disks.find((d) => d.vg && d.lv);
+  const covering = policies.filter((p) => coversGuest(p.selector, hostId, domain));
   const headingId = `guest-${hostId}-${domain.name}`;
   // A merge into one of its disks: deferred while the guest holds the disk open, running once it is stopped.
   const pendingMerge = domain.disks
@@ -189,6 +195,20 @@ function DomainCard({ hostId, domain, snaps, lastBackup }: { hostId: string; dom
           </Link>
         ) : null}
       </div>
+      {covering.length > 0 && (
+        <p className="border-t border-slate-100 px-4 py-1.5 text-xs text-slate-600">
+          Policies:{' '}
+          {covering.map((p, i) => (
+            <span key={p.id}>
+              {i > 0 && ', '}
+              <Link href={`/policies/${p.id}`} prefetch={false} className="text-emerald-800 hover:underline">
+                {p.name}
+              </Link>{' '}
+              ({p.enabled ? '' : 'disabled, '}last success {p.lastSuccessAt ? formatDateTime(p.lastSuccessAt) : 'never'})
+            </span>
+          ))}
+        </p>
+      )}
       {domain.disks.length === 0 ? (
         <p className="border-t border-slate-100 px-4 py-2 text-sm text-slate-500">No disks.</p>
       ) : (

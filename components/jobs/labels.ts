@@ -8,6 +8,7 @@ const OPERATION_LABELS: Record<string, string> = {
   'export-snapshot': 'Export snapshot',
   'merge-snapshot': 'Merge snapshot (rollback)',
   'complete-merge': 'Complete merge',
+  'protect-snapshot': 'Protect snapshot',
 };
 
 export const OPERATIONS = Object.keys(OPERATION_LABELS);

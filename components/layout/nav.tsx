@@ -9,6 +9,7 @@ export const NAV_ITEMS = [
   { href: '/vgs', label: 'Volume groups' },
   { href: '/guests', label: 'Guests' },
   { href: '/backups', label: 'Backups' },
+  { href: '/policies', label: 'Policies' },
   { href: '/jobs', label: 'Jobs' },
   { href: '/audit', label: 'Audit' },
   { href: '/alerts', label: 'Alerts' },

@@ -8,7 +8,7 @@ import type { Inventory } from '@/lib/inventory/types';
 import { recentSamplesByLv } from '@/lib/store/samples';
 import type { Db } from '@/lib/store/sqlite';
 import { canAutoextend, decideExtension, policyFor } from './autoextend';
-import { evaluateHost, evaluateInventory } from './rules';
+import { evaluateHost, evaluateInventory, type Condition } from './rules';
 import { fillTrend, TREND_WINDOW_MS, type FillTrend } from './trend';
 import {
   firingAlerts,
@@ -22,7 +22,7 @@ import {
   syncAlerts,
   type SyncResult,
 } from './store';
-import { AUTOEXTEND_USER, INVENTORY_RULES, type Alert, type DeliveryEvent } from './types';
+import { AUTOEXTEND_USER, INVENTORY_RULES, POLICY_RULES, type Alert, type DeliveryEvent } from './types';
 import { postWithRetries, redactUrl, webhookPayload, type DeliveryOptions } from './webhook';
 
 export type ExtendOutcome = { ok: true; jobId: number } | { ok: false; status: number; error: string };
@@ -245,6 +245,13 @@ export function createAlertProcessor(deps: ProcessorDeps) {
       }
       const conditions = check.reachable ? [] : evaluateHost(host, h.failures, check.error, getRules(db));
       const r = syncAlerts(db, { host, rules: ['host-unreachable'] }, conditions, now());
+      notify(r);
+      return r;
+    },
+
+    /** Issue 12: the snapshot policies' conditions of one host (lib/policies/alerts.ts), synced like any other. */
+    onPolicies(host: string, conditions: readonly Condition[]): SyncResult {
+      const r = syncAlerts(db, { host, rules: POLICY_RULES }, conditions, now());
       notify(r);
       return r;
     },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { labInventory, POOL_UUID, WEB_SNAP_UUID } from './fixtures';
-import { alertKey, evaluateHost, evaluateInventory, hostErrorReason, timeToFull, trendNotReliable, withDefaults } from './rules';
+import { alertKey, evaluateHost, evaluatePolicies, evaluateInventory, hostErrorReason, timeToFull, trendNotReliable, withDefaults } from './rules';
 import type { AlertRule } from './types';
 
 const defaults = withDefaults([]);
@@ -165,5 +165,27 @@ describe('evaluateHost', () => {
     expect(c?.summary).toBe('host unreachable (3 failed reads in a row): timed out');
     const [d] = evaluateHost('lab', 2, `${script}: host unreachable: ssh: connect to host 127.0.0.1 port 1: Connection refused`, defaults);
     expect(d?.summary).toBe('host unreachable (2 failed reads in a row): ssh: connect to host 127.0.0.1 port 1: Connection refused');
+  });
+});
+
+describe('policy rules (issue 12)', () => {
+  const base = { id: 3, name: 'thin', host: 'lab', enabled: true, createdAt: '2026-11-30T10:00:00Z', lastSuccessAt: '2026-11-30T10:05:00Z', failureStreak: 0 };
+  const now = Date.parse('2026-11-30T12:00:00Z');
+  const rules = withDefaults([]);
+
+  it('"policy failed" holds with one key for the whole streak and ends with a success', () => {
+    const one = evaluatePolicies([{ ...base, lastFinished: { id: 7, result: 'failed', reason: 'no logical volume vg1/x' }, failureStreak: 1 }], rules, now);
+    const three = evaluatePolicies([{ ...base, lastFinished: { id: 9, result: 'failed', reason: 'no logical volume vg1/x' }, failureStreak: 3 }], rules, now);
+    expect(one.map((c) => c.key)).toEqual(['policy-failed:lab:policy-3']);
+    expect(three.map((c) => c.key)).toEqual(one.map((c) => c.key));
+    expect(three[0]?.summary).toBe('policy thin: run #9 failed (3 in a row): no logical volume vg1/x');
+    expect(evaluatePolicies([{ ...base, lastFinished: { id: 10, result: 'ok', reason: null } }], rules, now)).toEqual([]);
+  });
+
+  it('"policy behind" fires when the newest success is older than the threshold, never for a disabled policy', () => {
+    const stale = { ...base, lastFinished: null, lastSuccessAt: '2026-11-29T08:00:00Z' };
+    expect(evaluatePolicies([stale], rules, now).map((c) => c.rule)).toEqual(['policy-stale']);
+    expect(evaluatePolicies([{ ...stale, enabled: false }], rules, now)).toEqual([]);
+    expect(evaluatePolicies([stale], rules.map((r) => (r.id === 'policy-stale' ? { ...r, threshold: 48 } : r)), now)).toEqual([]);
   });
 });

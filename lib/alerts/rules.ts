@@ -260,3 +260,64 @@ export function hostErrorReason(message: string): string {
   return reason.trim().slice(0, 300);
 }
 
+
+/** What the policy rules need to know of a snapshot policy (issue 12; from lib/policies/store.ts policyStatuses). */
+export interface PolicyAlertInput {
+  id: number;
+  name: string;
+  host: string;
+  enabled: boolean;
+  createdAt: string;
+  /** The newest run that ended ok or failed (skips say nothing about success). */
+  lastFinished: { id: number; result: string; reason: string | null } | null;
+  lastSuccessAt: string | null;
+  failureStreak: number;
+}
+
+export const policyAlertKey = (rule: RuleId, host: string, policyId: number) => `${rule}:${host}:policy-${policyId}`;
+
+/**
+ * Policy rules: "policy failed" holds while the newest finished run failed (the same key for the whole streak, so
+ * one start and one end reach the webhook); "policy behind" while the newest success (or the policy's creation)
+ * is older than the threshold in hours. Disabled policies raise neither.
+ */
+export function evaluatePolicies(policies: readonly PolicyAlertInput[], rules: readonly AlertRule[], now: number): Condition[] {
+  const failed = activeRule(rules, 'policy-failed');
+  const stale = activeRule(rules, 'policy-stale');
+  const out: Condition[] = [];
+  for (const p of policies) {
+    if (!p.enabled) continue;
+    const link: AlertLink = { label: 'Open policy', href: `/policies/${p.id}` };
+    if (failed && p.lastFinished?.result === 'failed') {
+      out.push({
+        key: policyAlertKey('policy-failed', p.host, p.id),
+        rule: 'policy-failed',
+        severity: failed.severity,
+        host: p.host,
+        vg: null,
+        lv: null,
+        lvUuid: null,
+        summary: `policy ${p.name}: run #${p.lastFinished.id} failed${p.failureStreak > 1 ? ` (${p.failureStreak} in a row)` : ''}: ${(p.lastFinished.reason ?? 'no reason recorded').slice(0, 300)}`,
+        figures: { failures: p.failureStreak },
+        link,
+      });
+    }
+    const since = Date.parse(p.lastSuccessAt ?? p.createdAt);
+    const hours = (now - since) / 3_600_000;
+    if (stale && hours > thresholdOf(stale)) {
+      out.push({
+        key: policyAlertKey('policy-stale', p.host, p.id),
+        rule: 'policy-stale',
+        severity: stale.severity,
+        host: p.host,
+        vg: null,
+        lv: null,
+        lvUuid: null,
+        summary: `policy ${p.name}: ${p.lastSuccessAt ? `newest successful run ${formatHours(hours)} ago` : `no successful run in the ${formatHours(hours)} since it was created`}`,
+        figures: { hoursSinceSuccess: Math.round(hours * 100) / 100 },
+        link,
+      });
+    }
+  }
+  return out;
+}

@@ -100,6 +100,8 @@ describe('settings', () => {
       ['autoextend-blocked', true, 'warning', null],
       ['pool-warning', true, 'warning', 80],
       ['pool-critical', true, 'critical', 90],
+      ['policy-failed', true, 'critical', null],
+      ['policy-stale', true, 'warning', 26],
     ]);
     const saved = saveRules(db, [{ id: 'fill-warning', enabled: true, severity: 'critical', threshold: 60 }]);
     expect(saved.find((r) => r.id === 'fill-warning')).toEqual({ id: 'fill-warning', enabled: true, severity: 'critical', threshold: 60 });

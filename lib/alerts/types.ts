@@ -15,7 +15,10 @@ export type RuleId =
   | 'host-unreachable'
   | 'autoextend-blocked'
   | 'pool-warning'
-  | 'pool-critical';
+  | 'pool-critical'
+  // Issue 12: snapshot policies.
+  | 'policy-failed'
+  | 'policy-stale';
 
 export interface AlertRule {
   id: RuleId;
@@ -107,9 +110,27 @@ export const RULE_INFO: Record<RuleId, RuleInfo> = {
     max: 100,
     defaults: { enabled: true, severity: 'critical', threshold: 90 },
   },
+  // Issue 12: snapshot policies (evaluated from their runs: lib/policies/alerts.ts).
+  'policy-failed': {
+    title: 'Policy run failed',
+    description: 'The last run of a snapshot policy failed; once per failure streak, resolved by the next successful run.',
+    unit: null,
+    defaults: { enabled: true, severity: 'critical', threshold: null },
+  },
+  'policy-stale': {
+    title: 'Policy behind',
+    description: "A snapshot policy's newest successful run is older than this many hours (sanoid's freshness check).",
+    unit: 'h',
+    min: 0.01,
+    max: 8760,
+    defaults: { enabled: true, severity: 'warning', threshold: 26 },
+  },
 };
 
 export const RULE_IDS = Object.keys(RULE_INFO) as RuleId[];
+
+/** Rules evaluated from snapshot policies' runs (issue 12). */
+export const POLICY_RULES: readonly RuleId[] = ['policy-failed', 'policy-stale'];
 
 /** Rules evaluated from a host's inventory (one successful read answers all of them for that host). */
 export const INVENTORY_RULES: readonly RuleId[] = [
@@ -138,6 +159,8 @@ export interface AlertFigures {
   failures?: number;
   /** The host's or the auto-extension's error message. */
   error?: string;
+  /** Hours since a snapshot policy's newest successful run (policy-stale). */
+  hoursSinceSuccess?: number;
 }
 
 export interface AlertLink {

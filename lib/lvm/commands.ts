@@ -210,6 +210,21 @@ export function lvchangeDeactivateArgv(o: { vg: string; lv: string }): string[] 
   return ['lvchange', '-an', lvTarget(o.vg, o.lv)];
 }
 
+/**
+ * `lvchange [--addtag T]... [--deltag T]... VG/LV`: mark an LV (snapshot policies: `cowherd-protected` keeps a
+ * snapshot from pruning and expiry). Tags are checked by LVM's rules; at least one change is required.
+ */
+export function lvchangeTagsArgv(o: { vg: string; lv: string; add?: readonly string[]; del?: readonly string[] }): string[] {
+  const del = (o.del ?? []).flatMap((tag) => {
+    const problem = validateLvmTag(tag);
+    if (problem) throw new Error(`lvm argv: invalid tag: ${problem}`);
+    return ['--deltag', tag];
+  });
+  const add = tagOptions(o.add);
+  if (add.length + del.length === 0) throw new Error('lvm argv: lvchange with no tag to add or delete');
+  return ['lvchange', ...add, ...del, lvTarget(o.vg, o.lv)];
+}
+
 /** `lvchange --refresh VG/LV`: reloads the LV's tables; on a closed origin it starts a deferred merge. */
 export function lvchangeRefreshArgv(o: { vg: string; lv: string }): string[] {
   return ['lvchange', '--refresh', lvTarget(o.vg, o.lv)];

@@ -57,6 +57,7 @@ describe('buildLvmModel on the seed', () => {
       hidden: false,
       dataPercent: null,
       metadataPercent: null,
+      tags: [],
     });
   });
 

@@ -59,6 +59,8 @@ export interface InventoryLv {
   dataPercent: number | null;
   /** lvm2's metadata_percent: a thin pool's metadata usage (a pool stops when either is full); null otherwise. */
   metadataPercent: number | null;
+  /** lv_tags: snapshot policies mark what they made (cowherd-policy-<id>) and what is protected (cowherd-protected). */
+  tags: string[];
 }
 
 export interface InventoryVg {
@@ -142,6 +144,7 @@ export function toInventoryLv(lv: LvReport): InventoryLv {
     hidden: kind === 'hidden',
     dataPercent: lv.dataPercent,
     metadataPercent: kind === 'thin-pool' ? lv.metadataPercent : null,
+    tags: lv.tags,
   };
 }
 

@@ -6,7 +6,8 @@ import { lastInventory } from '@/lib/inventory/service';
 import { db } from '@/lib/store/db';
 import type { Db } from '@/lib/store/sqlite';
 import { newestBackups } from '@/lib/backup/catalogue';
-import { renderMetrics, type MetricsInput } from './registry';
+import { listPolicies, policyStatuses } from '@/lib/policies/store';
+import { renderMetrics, type MetricsInput, type PolicyMetrics } from './registry';
 
 /** Jobs per operation and status. */
 export function jobCounts(database: Db): MetricsInput['jobs'] {
@@ -37,5 +38,21 @@ export async function collectMetrics(): Promise<{ contentType: string; body: str
     const reachable = health && health.reachable !== null ? health.reachable : inventory ? true : null;
     return { id: h.id, reachable, inventory };
   });
-  return renderMetrics({ hosts, jobs: jobCounts(database), alerts: alertCounts(database), backups: newestBackups(database) });
+  return renderMetrics({ hosts, jobs: jobCounts(database), alerts: alertCounts(database), backups: newestBackups(database), policies: policyMetrics(database) });
+}
+
+/** Issue 12: per policy, the newest success, the newest finished run's duration, and the newest run's result. */
+export function policyMetrics(database: Db): PolicyMetrics[] {
+  const statuses = policyStatuses(database);
+  return listPolicies(database).map((p) => {
+    const s = statuses.get(p.id);
+    return {
+      id: p.id,
+      name: p.name,
+      host: p.selector.host,
+      lastSuccessAt: s?.lastSuccess?.finishedAt ? Date.parse(s.lastSuccess.finishedAt) : null,
+      lastDurationMs: s?.lastFinished?.durationMs ?? null,
+      lastResult: s?.lastRun?.result ?? null,
+    };
+  });
 }

@@ -34,7 +34,15 @@ describe('Prometheus exposition', () => {
   it('passes promtool check metrics, with thin pools, thin volumes and every snapshot state', async () => {
     requirePromtool();
     const { body } = await renderMetrics(
-      { hosts: [{ id: 'lab', reachable: true, inventory }], jobs: [{ operation: 'create-snapshot', status: 'succeeded', count: 2 }], alerts: [{ rule: 'fill-warning', severity: 'warning', count: 0 }] },
+      {
+        hosts: [{ id: 'lab', reachable: true, inventory }],
+        jobs: [{ operation: 'create-snapshot', status: 'succeeded', count: 2 }],
+        alerts: [{ rule: 'fill-warning', severity: 'warning', count: 0 }],
+        policies: [
+          { id: 1, name: 'thin "nightly"', host: 'lab', lastSuccessAt: Date.parse('2026-11-30T14:00:00Z'), lastDurationMs: 4200, lastResult: 'ok' },
+          { id: 2, name: 'never ran', host: 'lab', lastSuccessAt: null, lastDurationMs: null, lastResult: null },
+        ],
+      },
     );
     const r = promtool(['check', 'metrics'], body);
     expect(`${r.stdout}${r.stderr}`.trim()).toBe('');

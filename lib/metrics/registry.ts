@@ -21,7 +21,24 @@ export interface MetricsInput {
   alerts: { rule: string; severity: string; count: number }[];
   /** Backups (issue 11): the newest backup of each volume in the catalogue. */
   backups?: { host: string; vg: string; lv: string; createdAt: string; sizeOnDiskBytes: number }[];
+  /** Issue 12: snapshot policies, with their last run and last success. */
+  policies?: PolicyMetrics[];
 }
+
+export interface PolicyMetrics {
+  id: number;
+  name: string;
+  host: string;
+  /** Unix ms of the newest successful run's end; null when none. */
+  lastSuccessAt: number | null;
+  /** Duration of the newest finished (ok or failed) run, ms. */
+  lastDurationMs: number | null;
+  /** Result of the newest run that was not skipped... or skipped, when that is all there is. */
+  lastResult: 'ok' | 'failed' | 'skipped' | 'running' | null;
+}
+
+/** cowherd_policy_last_result: one series per result, 1 for the newest run's. */
+export const POLICY_RESULTS = ['ok', 'failed', 'skipped', 'running'] as const;
 
 export const METRIC_NAMES = [
   'cowherd_snapshot_cow_fill_percent',
@@ -41,6 +58,9 @@ export const METRIC_NAMES = [
   'cowherd_host_read_age_seconds',
   'cowherd_backup_newest_age_seconds',
   'cowherd_backup_newest_size_bytes',
+  'cowherd_policy_last_success_timestamp_seconds',
+  'cowherd_policy_last_duration_seconds',
+  'cowherd_policy_last_result',
 ] as const;
 
 /** cowherd_snapshot_state: one series per state, 1 for the current one. */
@@ -114,6 +134,15 @@ export function buildRegistry(input: MetricsInput, now = Date.now()): Registry {
     const labels = { host: b.host, vg: b.vg, lv: b.lv };
     backupAge.set(labels, Math.max(0, (now - Date.parse(b.createdAt)) / 1000));
     backupSize.set(labels, b.sizeOnDiskBytes);
+  }
+  const polSuccess = gauge('cowherd_policy_last_success_timestamp_seconds', 'When the newest successful run of a snapshot policy ended (Unix time).', ['policy', 'name', 'host']);
+  const polDuration = gauge('cowherd_policy_last_duration_seconds', 'Duration of the newest finished (ok or failed) run of a snapshot policy.', ['policy', 'name', 'host']);
+  const polResult = gauge('cowherd_policy_last_result', 'Result of the newest run of a snapshot policy: 1 for it (ok, failed, skipped, running), 0 for the others.', ['policy', 'name', 'host', 'result']);
+  for (const p of input.policies ?? []) {
+    const labels = { policy: String(p.id), name: p.name, host: p.host };
+    if (p.lastSuccessAt !== null) polSuccess.set(labels, p.lastSuccessAt / 1000);
+    if (p.lastDurationMs !== null) polDuration.set(labels, p.lastDurationMs / 1000);
+    if (p.lastResult !== null) for (const r of POLICY_RESULTS) polResult.set({ ...labels, result: r }, r === p.lastResult ? 1 : 0);
   }
   for (const j of input.jobs) jobs.set({ operation: j.operation, status: j.status }, j.count);
   for (const a of input.alerts) alerts.inc({ rule: a.rule, severity: a.severity }, a.count);

@@ -70,17 +70,27 @@ export async function runOperation(
   if (dryRun) return { ok: true, dryRun: true, plan };
   const started = startJob(db(), plan, username);
   if (!started.ok) return { ok: false, status: 409, error: started.error };
-  launch(started.jobId, plan, username);
+  void launch(started.jobId, plan, username);
   return { ok: true, dryRun: false, job: { id: started.jobId, status: 'running' }, plan };
 }
 
-function launch(jobId: number, plan: Plan, username: string, fromStep = 0, interrupted = false): void {
+/**
+ * Start a job for a plan built elsewhere (snapshot policies build theirs with tags the API does not accept) and
+ * return its id and a promise that settles when the job has ended: the same lock, audit and recovery as any job.
+ */
+export function startPlannedJob(plan: Plan, username: string): { ok: true; jobId: number; done: Promise<void> } | { ok: false; error: string } {
+  const started = startJob(db(), plan, username);
+  if (!started.ok) return { ok: false, error: started.error };
+  return { ok: true, jobId: started.jobId, done: launch(started.jobId, plan, username) };
+}
+
+function launch(jobId: number, plan: Plan, username: string, fromStep = 0, interrupted = false): Promise<void> {
   const host = findHost(plan.host);
   if (!host) {
     updateJob(db(), jobId, { status: 'failed', error: `host ${plan.host} is no longer configured` });
-    return;
+    return Promise.resolve();
   }
-  executePlan(
+  return executePlan(
     { db: db(), runner: runnerFor(host), collect: () => refreshInventory(plan.host, 0), username },
     jobId,
     plan,
@@ -133,9 +143,9 @@ export async function recoverJobs(): Promise<void> {
           // Host unreachable: the executor's own reads will fail and end the job with the reason.
         }
       }
-      launch(j.id, plan, j.username, from);
+      void launch(j.id, plan, j.username, from);
     } else {
-      launch(j.id, plan, j.username, from, true);
+      void launch(j.id, plan, j.username, from, true);
     }
   }
 }

@@ -73,7 +73,11 @@ export function guestsUsing(inv: Inventory, vg: string, lv: string): InventoryDo
 
 const findLv = (inv: Inventory, vg: string, name: string) => findLvIn(inv.lvs, vg, name);
 
-export function planCreateSnapshot(ctx: PlanContext, p: CreateSnapshotParams): PlanResult {
+/**
+ * `tags` is not part of the API's schema (a user must not be able to forge a policy's mark on a manual snapshot):
+ * only snapshot policies (lib/policies) pass it, to mark what they make.
+ */
+export function planCreateSnapshot(ctx: PlanContext, p: CreateSnapshotParams & { tags?: string[] }): PlanResult {
   const { inv } = ctx;
   const vg = inv.vgs.find((v) => v.name === p.vg);
   const origin = findLv(inv, p.vg, p.origin);
@@ -129,8 +133,8 @@ export function planCreateSnapshot(ctx: PlanContext, p: CreateSnapshotParams): P
     mode = 'none';
   }
   steps.push(thin
-    ? { kind: 'run', role: 'snapshot', title: `Create thin snapshot ${p.vg}/${name}`, argv: lvcreateThinSnapshotArgv({ vg: p.vg, origin: p.origin, name }) }
-    : { kind: 'run', role: 'snapshot', title: `Create snapshot ${p.vg}/${name}`, argv: lvcreateSnapshotArgv({ vg: p.vg, origin: p.origin, name, sizeBytes }) });
+    ? { kind: 'run', role: 'snapshot', title: `Create thin snapshot ${p.vg}/${name}`, argv: lvcreateThinSnapshotArgv({ vg: p.vg, origin: p.origin, name, tags: p.tags }) }
+    : { kind: 'run', role: 'snapshot', title: `Create snapshot ${p.vg}/${name}`, argv: lvcreateSnapshotArgv({ vg: p.vg, origin: p.origin, name, sizeBytes, tags: p.tags }) });
   for (const { guest: g, mode, idx } of [...protectIdx].reverse()) {
     const ref = { uuid: g.uuid };
     steps.push(mode === 'freeze'

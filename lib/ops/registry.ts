@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { planExportSnapshot, planExtendSnapshot, planCreateSnapshot, planRemoveSnapshot, type PlanContext } from './plans';
 import { planCompleteMerge, planMergeSnapshot } from './merge';
+import { planProtectSnapshot } from './protect';
 import { formatZodError, OPERATION_SCHEMAS } from './schemas';
 import { planBackupVolume, planDeleteBackup, planRestoreBackup, planVerifyBackup } from '@/lib/backup/plans';
 import type { OperationName, PlanResult } from './types';
@@ -24,6 +25,7 @@ export const OPERATIONS: Partial<Record<OperationName, OperationDef>> = {
   'restore-backup': { schema: OPERATION_SCHEMAS['restore-backup'], plan: planRestoreBackup },
   'delete-backup': { schema: OPERATION_SCHEMAS['delete-backup'], plan: planDeleteBackup },
   'verify-backup': { schema: OPERATION_SCHEMAS['verify-backup'], plan: planVerifyBackup },
+  'protect-snapshot': { schema: OPERATION_SCHEMAS['protect-snapshot'], plan: planProtectSnapshot },
 };
 
 /** Validate an operation's parameters: the result carries LVM's own naming rules as messages. */

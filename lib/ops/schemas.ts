@@ -80,6 +80,9 @@ export const completeMergeParams = z
   })
   .strict();
 
+/** Issue 12: add (protected: true) or remove the cowherd-protected tag of a snapshot. */
+export const protectSnapshotParams = z.object({ vg: vgName, snapshot: lvName, protected: z.boolean() }).strict();
+
 export const OPERATION_SCHEMAS = {
   'create-snapshot': createSnapshotParams,
   'extend-snapshot': extendSnapshotParams,
@@ -89,6 +92,7 @@ export const OPERATION_SCHEMAS = {
   'complete-merge': completeMergeParams,
   // issue 11: backups (lib/backup/schemas.ts)
   ...BACKUP_OPERATION_SCHEMAS,
+  'protect-snapshot': protectSnapshotParams,
 } as const;
 
 export type OperationSchemaName = keyof typeof OPERATION_SCHEMAS;
@@ -98,6 +102,7 @@ export type RemoveSnapshotParams = z.infer<typeof removeSnapshotParams>;
 export type ExportSnapshotParams = z.infer<typeof exportSnapshotParams>;
 export type MergeSnapshotParams = z.infer<typeof mergeSnapshotParams>;
 export type CompleteMergeParams = z.infer<typeof completeMergeParams>;
+export type ProtectSnapshotParams = z.infer<typeof protectSnapshotParams>;
 
 /** The request body of POST /api/hosts/:host/jobs. */
 export const operationRequest = z

@@ -13,7 +13,9 @@ export type OperationName =
   | 'backup-volume'
   | 'restore-backup'
   | 'delete-backup'
-  | 'verify-backup';
+  | 'verify-backup'
+  /** Issue 12: tag a snapshot cowherd-protected (policies never prune it). */
+  | 'protect-snapshot';
 
 export interface Check {
   title: string;

@@ -165,7 +165,7 @@ export const MIGRATIONS: readonly string[] = [
      at INTEGER NOT NULL,
      PRIMARY KEY (username, address)
    );`,
-  // (backups, issue 11): the backup catalogue. target_host + file is where the backup lives; volume_sha256 is the
+  // 7 (backups, issue 11): the backup catalogue. target_host + file is where the backup lives; volume_sha256 is the
   // SHA-256 of the volume's bytes (checked on restore), file_sha256 that of the file (checked by "verify again").
   `CREATE TABLE backups (
      id INTEGER PRIMARY KEY,
@@ -191,4 +191,38 @@ export const MIGRATIONS: readonly string[] = [
      UNIQUE (target_host, file)
    );
    CREATE INDEX backups_volume ON backups(host, vg, lv, created_at);`,
+  // 8 (schedules and retention, issue 12): snapshot policies and their runs. At most one run per policy is
+  // 'running' (a unique partial index): a due run while the last one still runs is recorded as skipped instead.
+  // AUTOINCREMENT: a policy's id is in the LVM tag of its snapshots (cowherd-policy-<id>); a new policy must never
+  // get a deleted one's id, or it would adopt (and prune) the snapshots that policy left behind.
+  `CREATE TABLE policies (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     name TEXT NOT NULL UNIQUE,
+     host TEXT NOT NULL,
+     selector TEXT NOT NULL,
+     action TEXT NOT NULL,
+     cron TEXT NOT NULL,
+     time_zone TEXT NOT NULL,
+     retention TEXT NOT NULL,
+     consistency TEXT NOT NULL,
+     max_fill_percent REAL NOT NULL,
+     enabled INTEGER NOT NULL,
+     note TEXT NOT NULL DEFAULT '',
+     created_at TEXT NOT NULL,
+     updated_at TEXT NOT NULL,
+     last_due_at TEXT
+   );
+   CREATE TABLE policy_runs (
+     id INTEGER PRIMARY KEY,
+     policy_id INTEGER NOT NULL REFERENCES policies(id) ON DELETE CASCADE,
+     trigger TEXT NOT NULL,
+     started_at TEXT NOT NULL,
+     finished_at TEXT,
+     result TEXT NOT NULL CHECK (result IN ('running', 'ok', 'failed', 'skipped')),
+     reason TEXT,
+     job_ids TEXT NOT NULL DEFAULT '[]',
+     duration_ms INTEGER
+   );
+   CREATE UNIQUE INDEX policy_runs_one_running ON policy_runs(policy_id) WHERE result = 'running';
+   CREATE INDEX policy_runs_policy ON policy_runs(policy_id, id);`,
 ];

@@ -8,7 +8,7 @@ const H = 3_600_000;
 describe('COW samples in SQLite', () => {
   it('records active snapshots only, reads them back, prunes old ones', () => {
     const db = openDb(':memory:');
-    const base = { vg: 'vg0', path: null, attr: 'swi-a-s---', kind: 'snapshot', origin: 'web', pool: null, active: true, open: false, merging: false, invalid: false, mergeFailed: false, skipActivation: false, createdAt: null, hidden: false, metadataPercent: null } as const;
+    const base = { vg: 'vg0', path: null, attr: 'swi-a-s---', kind: 'snapshot', origin: 'web', pool: null, active: true, open: false, merging: false, invalid: false, mergeFailed: false, skipActivation: false, createdAt: null, hidden: false, metadataPercent: null, tags: [] as string[] } as const;
     const inv = (at: number, pct: number | null): Inventory => ({
       host: 'lab', vgs: [], domains: [], libvirt: 'ok', collectedAt: new Date(at).toISOString(), durationMs: 1,
       lvs: [
