@@ -4,10 +4,14 @@ import { runnerFor } from '@/lib/host';
 import { readVolume, refreshInventory } from '@/lib/inventory/service';
 import { db } from '@/lib/store/db';
 import { addAudit, getJob, listJobs, startJob, updateJob, updateStep } from '@/lib/store/jobs';
+import { releaseVolume } from '@/lib/files/browse';
 import { executePlan, RESTART_NOTE } from './executor';
 import { parseOperation } from './registry';
 import { withRoles } from './roles';
 import type { Plan, PlanResult } from './types';
+
+/** Operations before which browse sessions of their snapshot end (lib/files/browse.ts). */
+const BROWSE_RELEASE_BEFORE = new Set(['merge-snapshot', 'remove-snapshot', 'extend-snapshot']);
 
 export type OperationOutcome =
   | { ok: true; dryRun: true; plan: Plan }
@@ -53,6 +57,12 @@ export async function runOperation(
   if (!planned.ok) return { ok: false, status: planned.status ?? 409, error: planned.error, preflight: planned.preflight };
   const { plan } = planned;
   if (dryRun) return { ok: true, dryRun: true, plan };
+  // Issue 13: a snapshot (or its origin) being browsed is unmounted and its loop device detached first: a merge would
+  // find the origin open, a remove or an extend would change what is mounted.
+  if (BROWSE_RELEASE_BEFORE.has(operation)) {
+    const p = plan.params as { vg?: string; snapshot?: string };
+    if (p.vg && p.snapshot) await releaseVolume(hostId, p.vg, p.snapshot);
+  }
   const started = startJob(db(), plan, username);
   if (!started.ok) return { ok: false, status: 409, error: started.error };
   launch(started.jobId, plan, username);
