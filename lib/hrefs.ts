@@ -17,4 +17,7 @@ export const hrefs = {
   export: (host: string, vg: string, snapshot: string) => hostPath(host, 'export', { vg, snapshot }),
   merge: (host: string, vg: string, snapshot: string) => hostPath(host, 'merge', { vg, snapshot }),
   vg: (host: string, vg: string) => `/vgs/${encodeURIComponent(host)}/${encodeURIComponent(vg)}`,
+  /** A snapshot's own page (issue 13): its facts, fill history, actions and files. */
+  snapshot: (host: string, vg: string, lv: string) =>
+    `/snapshots/${encodeURIComponent(host)}/${encodeURIComponent(vg)}/${encodeURIComponent(lv)}`,
 };
