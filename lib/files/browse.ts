@@ -44,6 +44,8 @@ interface Session {
   queue: Promise<unknown>;
   /** Downloads under way: ended first when the session must close. */
   streams: Set<AbortController>;
+  /** Requests being served: the idle timeout never closes a session in the middle of one. */
+  inflight: number;
   closed: boolean;
 }
 
@@ -69,7 +71,7 @@ function startReaper(): void {
   reaper = setInterval(() => {
     const now = Date.now();
     for (const s of sessions.values()) {
-      if (s.streams.size === 0 && now - s.lastUsed >= idleMs()) void closeSession(s).catch((e: unknown) => console.error('cowherd: closing a browse session failed:', e));
+      if (s.streams.size === 0 && s.inflight === 0 && now - s.lastUsed >= idleMs()) void closeSession(s).catch((e: unknown) => console.error('cowherd: closing a browse session failed:', e));
     }
   }, every);
   reaper.unref();
@@ -130,6 +132,7 @@ async function openSession(host: HostConfig, vg: string, lv: string): Promise<Ok
     lastUsed: Date.now(),
     queue: Promise.resolve(),
     streams: new Set(),
+    inflight: 0,
     closed: false,
   };
   try {
@@ -159,6 +162,7 @@ export async function session(hostId: string, vg: string, lv: string): Promise<O
   const existing = sessions.get(k);
   if (existing && !existing.closed) {
     existing.lastUsed = Date.now();
+    existing.inflight++;
     return { ok: true, session: existing, host };
   }
   let p = opening.get(k);
@@ -169,8 +173,26 @@ export async function session(hostId: string, vg: string, lv: string): Promise<O
   const r = await p.finally(() => opening.delete(k));
   if (!r.ok) return r;
   sessions.set(k, r.session);
+  r.session.inflight++;
   startReaper();
   return { ok: true, session: r.session, host };
+}
+
+/** The end of a request that session() counted: the idle clock starts again from now. */
+function release(s: Session): void {
+  s.inflight = Math.max(0, s.inflight - 1);
+  s.lastUsed = Date.now();
+}
+
+/** Run `fn` on the snapshot's session, counted as in flight so the idle timeout waits for it. */
+async function withSession<T>(hostId: string, vg: string, lv: string, fn: (host: HostConfig, s: Session) => Promise<T | Fail>): Promise<T | Fail> {
+  const got = await session(hostId, vg, lv);
+  if (!got.ok) return got;
+  try {
+    return await fn(got.host, got.session);
+  } finally {
+    release(got.session);
+  }
 }
 
 async function teardown(r: HostRunner, s: Session): Promise<void> {
@@ -315,9 +337,9 @@ async function mountDir(host: HostConfig, s: Session, which: Which, fsId: string
 }
 
 export async function listFilesystems(hostId: string, vg: string, lv: string): Promise<Ok<{ filesystems: GuestFs[]; origin: string | null; backend: 'mount' }> | Fail> {
-  const got = await session(hostId, vg, lv);
-  if (!got.ok) return got;
-  return { ok: true, filesystems: got.session.snap.fs, origin: got.session.origin, backend: 'mount' };
+  return withSession(hostId, vg, lv, (_host, s) =>
+    Promise.resolve({ ok: true as const, filesystems: s.snap.fs, origin: s.origin, backend: 'mount' as const }),
+  );
 }
 
 interface Resolved {
@@ -332,11 +354,7 @@ interface Resolved {
  * The host path of `parts` in a mounted file system, after proving with one lstat of every component that none is a
  * symlink (nothing is ever followed) and that every parent is a directory. Missing: 404.
  */
-async function resolve(hostId: string, vg: string, lv: string, which: Which, fsId: string, parts: readonly string[]): Promise<Ok<Resolved> | Fail> {
-  const got = await session(hostId, vg, lv);
-  if (!got.ok) return got;
-  const { session: s, host } = got;
-  s.lastUsed = Date.now();
+async function resolve(host: HostConfig, s: Session, which: Which, fsId: string, parts: readonly string[]): Promise<Ok<Resolved> | Fail> {
   const m = await mountDir(host, s, which, fsId);
   if (!m.ok) return m;
   const { full, prefixes } = hostPaths(m.dir, parts);
@@ -379,7 +397,8 @@ export async function listDirectory(
   hostId: string, vg: string, lv: string, which: Which, fsId: string, parts: readonly string[],
   page: { offset: number; limit: number; sort: SortKey; desc: boolean },
 ): Promise<Ok<{ listing: Listing }> | Fail> {
-  const r = await resolve(hostId, vg, lv, which, fsId, parts);
+  return withSession(hostId, vg, lv, async (host, s) => {
+  const r = await resolve(host, s, which, fsId, parts);
   if (!r.ok) return r;
   if (r.type === 'link') return fail(409, `/${parts.join('/')} is a symbolic link: links are shown, never followed`);
   if (r.type !== 'dir') return fail(409, `/${parts.join('/')} is not a directory`);
@@ -390,6 +409,7 @@ export async function listDirectory(
     ok: true,
     listing: { path: `/${parts.join('/')}`, entries: all.slice(page.offset, page.offset + page.limit), total: all.length, offset: page.offset, limit: page.limit },
   };
+  });
 }
 
 /** Every entry of a directory (both sides of a comparison), unpaged. */
@@ -416,24 +436,28 @@ function track(s: Session, stream: (signal: AbortSignal) => ByteStream): ByteStr
 /** A regular file's bytes, streamed. Links, devices, FIFOs and sockets are refused without being opened. */
 export async function readFile(hostId: string, vg: string, lv: string, which: Which, fsId: string, parts: readonly string[], maxBytes?: number): Promise<Ok<{ stream: ByteStream; name: string }> | Fail> {
   if (parts.length === 0) return fail(409, '/ is a directory');
-  const r = await resolve(hostId, vg, lv, which, fsId, parts);
+  return withSession(hostId, vg, lv, async (host, s) => {
+  const r = await resolve(host, s, which, fsId, parts);
   if (!r.ok) return r;
   if (r.type === 'link') return fail(409, `/${parts.join('/')} is a symbolic link: it is shown as a link and never followed, so it cannot be downloaded`);
   if (r.type === 'dir') return fail(409, `/${parts.join('/')} is a directory: download it as .tar.gz`);
   if (r.type !== 'file') return fail(409, `/${parts.join('/')} is a ${r.type === 'fifo' ? 'FIFO' : r.type === 'char' || r.type === 'block' ? 'device file' : r.type}: listed, never opened`);
   const argv = maxBytes === undefined ? cmd.readFile(r.full) : cmd.readHead(r.full, maxBytes);
-  return { ok: true, name: parts[parts.length - 1] ?? 'file', stream: track(r.session, (signal) => streamCommand(r.host, argv, signal)) };
+  return { ok: true as const, name: parts[parts.length - 1] ?? 'file', stream: track(r.session, (signal) => streamCommand(r.host, argv, signal)) };
+  });
 }
 
 /** A directory (or the root) as a streamed .tar.gz; links stay links, special files are stored, not opened. */
 export async function archiveDirectory(hostId: string, vg: string, lv: string, fsId: string, parts: readonly string[]): Promise<Ok<{ stream: ByteStream; name: string }> | Fail> {
-  const r = await resolve(hostId, vg, lv, 'snapshot', fsId, parts);
+  return withSession(hostId, vg, lv, async (host, s) => {
+  const r = await resolve(host, s, 'snapshot', fsId, parts);
   if (!r.ok) return r;
   if (r.type === 'link') return fail(409, `/${parts.join('/')} is a symbolic link: links are never followed`);
   if (r.type !== 'dir') return fail(409, `/${parts.join('/')} is not a directory`);
   const rel = parts.length === 0 ? '.' : parts.join('/');
   const name = `${lv}-${fsId}${parts.length === 0 ? '' : `-${parts.join('-')}`}.tar.gz`.replace(/[^A-Za-z0-9._-]/g, '_');
-  return { ok: true, name, stream: track(r.session, (signal) => streamCommand(r.host, cmd.tarGz(r.dir, rel), signal)) };
+  return { ok: true as const, name, stream: track(r.session, (signal) => streamCommand(r.host, cmd.tarGz(r.dir, rel), signal)) };
+  });
 }
 
 /** Largest file a text diff is made of; bigger ones are compared byte for byte only. */
@@ -456,10 +480,14 @@ export type DiffResult =
  * mtime (with `hash`, same-size files are compared by content too).
  */
 export async function diffPath(hostId: string, vg: string, lv: string, fsId: string, parts: readonly string[], hash = false): Promise<Ok<{ result: DiffResult }> | Fail> {
-  const a = await resolve(hostId, vg, lv, 'snapshot', fsId, parts);
+  return withSession(hostId, vg, lv, (host, s) => diffIn(host, s, fsId, parts, hash));
+}
+
+async function diffIn(host: HostConfig, s: Session, fsId: string, parts: readonly string[], hash: boolean): Promise<Ok<{ result: DiffResult }> | Fail> {
+  const a = await resolve(host, s, 'snapshot', fsId, parts);
   if (!a.ok) return a;
   const path = `/${parts.join('/')}`;
-  const b = await resolve(hostId, vg, lv, 'origin', fsId, parts);
+  const b = await resolve(host, s, 'origin', fsId, parts);
   if (!b.ok && b.status !== 404) return b;
   const run = runnerFor(a.host);
   if (a.type === 'dir') {
