@@ -6,7 +6,9 @@ import { runnerFor, type HostRunner } from '@/lib/host';
 import { refreshInventory } from '@/lib/inventory/service';
 import { validateLvName, validateVgName } from '@/lib/lvm/names';
 import * as cmd from './commands';
-import { classify, fsIdOf, parseBlkidExport, parseFindmnt, parseListing, parseLosetupList, parseLsblk, statType, type EntryType, type FileEntry, type GuestFs } from './parse';
+import { classify, fsIdOf, parseBlkidExport, parseFindmnt, parseListing, parseLosetupList, parseLsblk, sortEntries, statType, type EntryType, type FileEntry, type GuestFs, type SortKey } from './parse';
+
+export type { SortKey } from './parse';
 import { hostPaths } from './paths';
 import { streamCommand, type ByteStream } from './stream';
 
@@ -369,28 +371,12 @@ async function resolve(host: HostConfig, s: Session, which: Which, fsId: string,
   return { ok: true, host, session: s, dir: m.dir, full, type: types[types.length - 1] ?? 'unknown' };
 }
 
-export type SortKey = 'name' | 'size' | 'mtime' | 'type';
-
 export interface Listing {
   path: string;
   entries: FileEntry[];
   total: number;
   offset: number;
   limit: number;
-}
-
-export function sortEntries(entries: FileEntry[], sort: SortKey, desc: boolean): FileEntry[] {
-  const byName = (a: FileEntry, b: FileEntry) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
-  const cmpf: Record<SortKey, (a: FileEntry, b: FileEntry) => number> = {
-    name: byName,
-    size: (a, b) => a.sizeBytes - b.sizeBytes || byName(a, b),
-    mtime: (a, b) => (a.mtime < b.mtime ? -1 : a.mtime > b.mtime ? 1 : byName(a, b)),
-    type: (a, b) => (a.type < b.type ? -1 : a.type > b.type ? 1 : byName(a, b)),
-  };
-  const sorted = [...entries].sort(cmpf[sort]);
-  if (desc) sorted.reverse();
-  // Directories first, as every file manager does, whatever the sort.
-  return [...sorted.filter((e) => e.type === 'dir'), ...sorted.filter((e) => e.type !== 'dir')];
 }
 
 export async function listDirectory(

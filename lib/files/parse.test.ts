@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { classify, fsIdOf, parseBlkidExport, parseFindmnt, parseListing, parseLosetupList, parseLsblk, statType } from './parse';
+import { classify, fsIdOf, parseBlkidExport, parseFindmnt, parseListing, parseLosetupList, parseLsblk, sortEntries, statType, type FileEntry } from './parse';
 
 const fixture = (name: string) => readFileSync(path.join(import.meta.dirname, 'fixtures', name), 'utf8');
 
@@ -83,5 +83,18 @@ describe('block devices', () => {
       { target: '/run/cowherd/browse/0123456789abcdef/s-p1', source: '/dev/loop0p1' },
       { target: '/mnt/a b', source: '/dev/sdb1' },
     ]);
+  });
+});
+
+describe('sortEntries', () => {
+  const e = (name: string, type: FileEntry['type'], sizeBytes: number, mtime: string): FileEntry => ({ name, type, sizeBytes, mode: '644', uid: 0, gid: 0, mtime, target: null });
+  const list = [e('b', 'file', 30, '2026-01-03T00:00:00.000Z'), e('a', 'file', 10, '2026-01-01T00:00:00.000Z'), e('z', 'dir', 4096, '2026-01-02T00:00:00.000Z'), e('c', 'link', 5, '2026-01-04T00:00:00.000Z')];
+  it.each([
+    ['name', false, ['z', 'a', 'b', 'c']],
+    ['name', true, ['z', 'c', 'b', 'a']],
+    ['size', true, ['z', 'b', 'a', 'c']],
+    ['mtime', false, ['z', 'a', 'b', 'c']],
+  ] as const)('by %s (descending: %s), directories first', (key, desc, names) => {
+    expect(sortEntries(list, key, desc).map((x) => x.name)).toEqual(names);
   });
 });

@@ -147,3 +147,20 @@ export function parseFindmnt(stdout: string): { target: string; source: string }
       return { target: unescape(target), source: unescape(source) };
     });
 }
+
+export type SortKey = 'name' | 'size' | 'mtime' | 'type';
+
+
+export function sortEntries(entries: FileEntry[], sort: SortKey, desc: boolean): FileEntry[] {
+  const byName = (a: FileEntry, b: FileEntry) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  const cmpf: Record<SortKey, (a: FileEntry, b: FileEntry) => number> = {
+    name: byName,
+    size: (a, b) => a.sizeBytes - b.sizeBytes || byName(a, b),
+    mtime: (a, b) => (a.mtime < b.mtime ? -1 : a.mtime > b.mtime ? 1 : byName(a, b)),
+    type: (a, b) => (a.type < b.type ? -1 : a.type > b.type ? 1 : byName(a, b)),
+  };
+  const sorted = [...entries].sort(cmpf[sort]);
+  if (desc) sorted.reverse();
+  // Directories first, as every file manager does, whatever the sort.
+  return [...sorted.filter((e) => e.type === 'dir'), ...sorted.filter((e) => e.type !== 'dir')];
+}
