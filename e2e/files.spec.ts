@@ -14,6 +14,8 @@ import { killServer, startServer } from './server';
 // Every LV made here is named e2efiles_*; the origin vg0/files is changed and put back (by the merge in (c)).
 
 const HOST_MS = 120_000;
+/** One browse request: the first one on a snapshot attaches, probes and mounts (a dozen ssh commands on a busy lab). */
+const BROWSE_MS = 300_000;
 const SSH_ARGS = labSshArgs();
 const lab = (command: string, timeoutMs = HOST_MS) =>
   execFileSync('ssh', [...SSH_ARGS, command], { encoding: 'utf8', timeout: timeoutMs, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -70,7 +72,7 @@ async function login(username = 'admin', password = E2E_ADMIN_PASSWORD): Promise
 
 /** GET that keeps every body, so the canary check sees all of them. */
 async function get(api: APIRequestContext, url: string): Promise<{ status: number; body: Buffer; json: () => unknown }> {
-  const r = await api.get(url, { timeout: HOST_MS });
+  const r = await api.get(url, { timeout: BROWSE_MS });
   const body = await r.body();
   bodies.push(body.toString('latin1'));
   return { status: r.status(), body, json: () => JSON.parse(body.toString('utf8')) as unknown };
@@ -94,7 +96,7 @@ interface Entry {
 }
 
 test.use({ storageState: { cookies: [], origins: [] } });
-test.describe.configure({ mode: 'serial', timeout: 600_000 });
+test.describe.configure({ mode: 'serial', timeout: 900_000 });
 
 test.beforeAll(async () => {
   test.setTimeout(300_000);
@@ -237,6 +239,8 @@ test('(b) links are shown, never followed; escapes refused; FIFOs and devices ne
 });
 
 test('(c) nothing stays mounted: after the idle timeout, after SIGKILL and restart, before a merge and a remove', async () => {
+  // Runs on its own too (--grep): the snapshot of (a), or a new one of the seeded origin.
+  lab(`lvs vg0/${SNAP} >/dev/null 2>&1 || lvcreate -q -s -L 32M -n ${SNAP} vg0/files >/dev/null`);
   const admin = await login();
   const browse = async (lv: string) => {
     expect((await get(admin, `${API(lv)}/files/diff${q({ fs: 'p1', path: '/etc/hosts' })}`)).status).toBe(200);
