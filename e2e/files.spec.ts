@@ -22,7 +22,8 @@ const lab = (command: string, timeoutMs = HOST_MS) =>
 
 const PORT = E2E_PORT + 11;
 const BASE = `http://127.0.0.1:${PORT}`;
-const IDLE_S = 8;
+// Long enough for the checks over ssh that follow a request on a busy lab, short enough to wait for.
+const IDLE_S = 60;
 const SNAP = 'e2efiles_a';
 const API = (lv: string) => `/api/hosts/lab/snapshots/vg0/${lv}`;
 const sha256 = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');

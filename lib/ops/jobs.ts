@@ -53,16 +53,21 @@ export async function runOperation(
   params: unknown,
   dryRun: boolean,
 ): Promise<OperationOutcome> {
+  // Issue 13: a snapshot (or its origin) being browsed is unmounted and its loop devices detached before the plan
+  // reads the host: a merge's preflight would find the origin open (our loop device) and refuse, and a remove or an
+  // extend would change what is mounted. Dry runs too: the wizard's review is a dry run and must see the host as
+  // the operation will find it. Matches only open browse sessions, so unvalidated params can do no harm here.
+  if (BROWSE_RELEASE_BEFORE.has(operation)) {
+    const p = (params ?? {}) as { vg?: unknown; snapshot?: unknown };
+    if (typeof p.vg === 'string' && typeof p.snapshot === 'string') {
+      // A failed unmount is logged, not fatal: the plan's own read then shows what is still open and refuses.
+      await releaseVolume(hostId, p.vg, p.snapshot).catch((e: unknown) => console.error(`cowherd: releasing browse mounts of ${p.vg as string}/${p.snapshot as string} failed:`, e));
+    }
+  }
   const planned = await planOperation(hostId, operation, params);
   if (!planned.ok) return { ok: false, status: planned.status ?? 409, error: planned.error, preflight: planned.preflight };
   const { plan } = planned;
   if (dryRun) return { ok: true, dryRun: true, plan };
-  // Issue 13: a snapshot (or its origin) being browsed is unmounted and its loop device detached first: a merge would
-  // find the origin open, a remove or an extend would change what is mounted.
-  if (BROWSE_RELEASE_BEFORE.has(operation)) {
-    const p = plan.params as { vg?: string; snapshot?: string };
-    if (p.vg && p.snapshot) await releaseVolume(hostId, p.vg, p.snapshot);
-  }
   const started = startJob(db(), plan, username);
   if (!started.ok) return { ok: false, status: 409, error: started.error };
   launch(started.jobId, plan, username);
