@@ -26,4 +26,6 @@ export async function register() {
   // In the background: recovery re-reads the host over SSH, which must not keep the server from answering.
   const { recoverJobs } = await import('@/lib/ops/jobs');
   void recoverJobs().catch((e: unknown) => console.error('cowherd: job recovery failed:', e));
+  // Issue 13: mounts and loop devices a crashed Cowherd left under /run/cowherd/browse (in the background too).
+  void (await import('@/lib/files/browse')).cleanupAllHosts();
 }

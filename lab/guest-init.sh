@@ -42,7 +42,7 @@ ip link set eth0 up
 ip addr add 10.0.2.15/24 dev eth0
 ip route add default via 10.0.2.2
 
-for m in dm-mod dm-snapshot dm-thin-pool dm-bufio dm-persistent-data loop; do modprobe "$m" 2>/dev/null; done
+for m in dm-mod dm-snapshot dm-thin-pool dm-bufio dm-persistent-data loop ext4 xfs; do modprobe "$m" 2>/dev/null; done
 
 # No udev in the VM: lvm2 must create device nodes itself (see ../shared/docs/lvm-libvirt-facts.md).
 cat >/etc/lvm/lvmlocal.conf <<'EOT'
@@ -74,6 +74,19 @@ if [ "$LAB_ROLE" != second ] && [ ! -e /dev/vg0/agent ]; then
   log "creating vg0/agent (ext4) for agent01"
   lvcreate -y -L 64M -n agent vg0 >/dev/null && mkfs.ext4 -q -F -L agent01 -E nodiscard /dev/vg0/agent ||
     log "could not create vg0/agent"
+fi
+
+# vg0/files: a guest-like disk for browsing files inside a snapshot (issue 13), made once. An MBR table with an ext4
+# partition (a small /etc, a symlink pointing outside to /etc/shadow, a name with spaces and non-ASCII, a 1 GiB sparse
+# file, a FIFO and a device node) and an XFS one. No udev here: losetup --partscan makes the kernel create
+# /dev/loopNpM on devtmpfs by itself. mkfs.xfs (xfsprogs >= 5.19) refuses a file system under 300 MB unless it runs
+# under fstests' variables (TEST_DIR/TEST_DEV/QA_CHECK_FS): this is a test disk, and 96 MiB keeps vg0's space for others.
+# Seeded when the LV is missing or was not seeded to the end (the tag is set last: a boot stopped half-way seeds again).
+if ! lvs --noheadings -o lv_tags vg0/files 2>/dev/null | grep -q cowherd_lab_seeded; then
+  log "creating vg0/files (a partitioned guest-like disk: ext4 + XFS)"
+  { [ -e /dev/vg0/files ] || lvcreate -y -L 96M -n files vg0 >/dev/null; } &&
+    timeout 300 bash "$LAB_SRC/files-seed.sh" /dev/vg0/files && lvchange --addtag cowherd_lab_seeded vg0/files >/dev/null ||
+    log "could not seed vg0/files"
 fi
 
 # libvirt: qemu:///system with plain TCG domains, no cgroups, no security driver, no default network.

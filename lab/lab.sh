@@ -24,9 +24,9 @@ PIDFILE=$LAB_DIR/qemu.pid
 
 PACKAGES=(qemu-system-x86 busybox-static cpio kmod lvm2 thin-provisioning-tools libvirt-daemon-system
   libvirt-daemon-driver-qemu libvirt-clients openssh-server openssh-client qemu-utils iproute2 qemu-guest-agent e2fsprogs
-  xz-utils)
+  xz-utils xfsprogs fdisk)
 COMMANDS=(qemu-system-x86_64 busybox cpio depmod lvm thin_check libvirtd virtlogd virsh /usr/sbin/sshd ssh ssh-keygen qemu-img ip
-  /usr/sbin/qemu-ga mkfs.ext4 xz)
+  /usr/sbin/qemu-ga mkfs.ext4 xz mkfs.xfs sfdisk)
 MODULES=(crc32c_generic virtio_pci virtio_blk virtio_net 9pnet_virtio 9p overlay)
 # agent01's initramfs (lab/agent-init.sh): its disk, its file system and the agent's virtio-serial port.
 AGENT_MODULES=(crc32c_generic virtio_pci virtio_blk virtio_console ext4)

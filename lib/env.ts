@@ -57,6 +57,8 @@ const envSchema = z.object({
     .optional(),
   /** Seconds a command may run on a host before it is killed (long operations pass their own timeout). */
   COWHERD_COMMAND_TIMEOUT_S: z.coerce.number().int().min(1).max(86_400).default(60),
+  /** A snapshot being browsed is unmounted and its loop device detached after this many idle seconds (issue 13). */
+  COWHERD_BROWSE_IDLE_S: z.coerce.number().int().min(1).max(86_400).default(600),
 });
 
 export type Env = z.infer<typeof envSchema>;

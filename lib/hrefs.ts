@@ -19,4 +19,7 @@ export const hrefs = {
   /** "Back up now" (issue 11). */
   backup: (host: string, vg: string, lv: string) => hostPath(host, 'backup', { vg, lv }),
   vg: (host: string, vg: string) => `/vgs/${encodeURIComponent(host)}/${encodeURIComponent(vg)}`,
+  /** A snapshot's own page (issue 13): its facts, fill history, actions and files. */
+  snapshot: (host: string, vg: string, lv: string) =>
+    `/snapshots/${encodeURIComponent(host)}/${encodeURIComponent(vg)}/${encodeURIComponent(lv)}`,
 };

@@ -227,7 +227,9 @@ const SnapshotTableRow = memo(function SnapshotTableRow({
       </td>
       <td className={cell}>
         <div className="flex flex-wrap items-center gap-1.5">
-          <span className="font-mono font-medium text-slate-900">{lv.name}</span>
+          <Link href={hrefs.snapshot(host.id, lv.vg, lv.name)} prefetch={false} className={`rounded font-mono font-medium text-cow-700 hover:underline ${focusRing}`}>
+            {lv.name}
+          </Link>
           {lv.kind === 'thin-snapshot' && <Badge tone="violet">thin</Badge>}
           {lv.mergeFailed ? (
             <Badge tone="red" strong>

@@ -177,7 +177,17 @@ const LvRow = memo(function LvRow({
   const name = `${lv.vg}/${lv.name}`;
   return (
     <tr ref={measure} data-index={index} className={`hover:bg-slate-50/70 ${stale ? 'opacity-70' : ''} ${lv.hidden ? 'bg-slate-50/60' : ''}`}>
-      <td className={`${cell} font-mono font-medium text-slate-900`}>{lv.hidden ? `[${lv.name}]` : lv.name}</td>
+      <td className={`${cell} font-mono font-medium text-slate-900`}>
+        {isSnapshot(lv) && !lv.hidden ? (
+          <Link href={hrefs.snapshot(hostId, lv.vg, lv.name)} prefetch={false} className={`rounded text-cow-700 hover:underline ${focusRing}`}>
+            {lv.name}
+          </Link>
+        ) : lv.hidden ? (
+          `[${lv.name}]`
+        ) : (
+          lv.name
+        )}
+      </td>
       <td className={cell}>
         <div className="flex flex-wrap gap-1">
           <KindBadge kind={lv.kind} />

@@ -38,6 +38,13 @@ const hostSchema = z
       .string()
       .regex(/^[a-z][a-z0-9+.-]*:\/\/\S*$/, 'must be a libvirt connection URI such as qemu:///system')
       .default('qemu:///system'),
+    /**
+     * Browsing files inside snapshots (issue 13): "libguestfs" reads guest file systems inside libguestfs' appliance
+     * VM; "mount" mounts them read-only on the host kernel (trusted guests only). Absent: browsing is off.
+     */
+    fileBrowse: z.enum(['libguestfs', 'mount']).optional(),
+    /** Lowest role that may browse and download guests' files (they can hold secrets). */
+    fileBrowseRole: z.enum(['viewer', 'operator', 'admin']).default('operator'),
   })
   .strict()
   .refine((h) => (h.local === true) !== (h.ssh !== undefined), {
@@ -54,7 +61,7 @@ export type SshConfig = z.infer<typeof sshSchema>;
 export type CowherdConfig = z.infer<typeof configSchema>;
 
 export const LOCAL_ONLY: CowherdConfig = {
-  hosts: [{ id: 'local', name: 'This host', local: true, exportDir: '/var/lib/cowherd/exports', backupDir: '/var/lib/cowherd/backups', libvirtUri: 'qemu:///system' }],
+  hosts: [{ id: 'local', name: 'This host', local: true, exportDir: '/var/lib/cowherd/exports', backupDir: '/var/lib/cowherd/backups', libvirtUri: 'qemu:///system', fileBrowseRole: 'operator' }],
 };
 
 export class ConfigError extends Error {

@@ -4,6 +4,7 @@ import { runnerFor } from '@/lib/host';
 import { readVolume, refreshInventory } from '@/lib/inventory/service';
 import { db } from '@/lib/store/db';
 import { addAudit, getJob, listJobs, startJob, updateJob, updateStep } from '@/lib/store/jobs';
+import { releaseVolume } from '@/lib/files/browse';
 import { executePlan, RESTART_NOTE } from './executor';
 import { getBackup, recordJobOutcome } from '@/lib/backup/catalogue';
 import { NOT_FOUND_PREFIX } from '@/lib/backup/plans';
@@ -11,6 +12,9 @@ import { parseOperation } from './registry';
 import { withRoles } from './roles';
 import type { PlanContext } from './plans';
 import type { Plan, PlanResult } from './types';
+
+/** Operations before which browse sessions of their snapshot end (lib/files/browse.ts). */
+const BROWSE_RELEASE_BEFORE = new Set(['merge-snapshot', 'remove-snapshot', 'extend-snapshot']);
 
 export type OperationOutcome =
   | { ok: true; dryRun: true; plan: Plan }
@@ -64,6 +68,17 @@ export async function runOperation(
   params: unknown,
   dryRun: boolean,
 ): Promise<OperationOutcome> {
+  // Issue 13: a snapshot (or its origin) being browsed is unmounted and its loop devices detached before the plan
+  // reads the host: a merge's preflight would find the origin open (our loop device) and refuse, and a remove or an
+  // extend would change what is mounted. Dry runs too: the wizard's review is a dry run and must see the host as
+  // the operation will find it. Matches only open browse sessions, so unvalidated params can do no harm here.
+  if (BROWSE_RELEASE_BEFORE.has(operation)) {
+    const p = (params ?? {}) as { vg?: unknown; snapshot?: unknown };
+    if (typeof p.vg === 'string' && typeof p.snapshot === 'string') {
+      // A failed unmount is logged, not fatal: the plan's own read then shows what is still open and refuses.
+      await releaseVolume(hostId, p.vg, p.snapshot).catch((e: unknown) => console.error(`cowherd: releasing browse mounts of ${p.vg as string}/${p.snapshot as string} failed:`, e));
+    }
+  }
   const planned = await planOperation(hostId, operation, params);
   if (!planned.ok) return { ok: false, status: planned.status ?? 409, error: planned.error, preflight: planned.preflight };
   const { plan } = planned;
