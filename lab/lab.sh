@@ -248,6 +248,10 @@ print_info() {
 
 up() {
   mkdir -p "$LAB_DIR" "$CACHE"
+  # The kernel cache is shared (lab and lab2 boot side by side in npm test; several checkouts may share one cache):
+  # whoever comes first downloads and builds it, the others wait for that instead of reading a half-made cache.
+  exec 9>"$CACHE/.lock"
+  flock 9
   ensure_packages
   ensure_kernel
   ensure_keys_and_disks
@@ -261,6 +265,8 @@ up() {
   agent_kernel=$(ensure_agent_kernel)
   agent_initrd=$(ensure_agent_initramfs)
   ver=$(cat "$CACHE/kernel/version")
+  flock -u 9
+  exec 9>&-
   if ! running; then
     if port_taken; then die "$(port_holder)" 4; fi
     say "booting (kernel $ver, port $PORT)"
