@@ -245,8 +245,11 @@ test('(c) nothing stays mounted: after the idle timeout, after SIGKILL and resta
   const admin = await login();
   const browse = async (lv: string) => {
     expect((await get(admin, `${API(lv)}/files/diff${q({ fs: 'p1', path: '/etc/hosts' })}`)).status).toBe(200);
-    // The snapshot's and the origin's ext4 mounted, their loop devices attached.
-    expect(leftovers()).toEqual({ mounts: 2, loops: 2 });
+    // At least the snapshot's and the origin's ext4 mounted, their loop devices attached (more when an earlier test
+    // of this file still has a session, with the XFS partition too, that has not reached its idle timeout yet).
+    const now = leftovers();
+    expect(now.mounts).toBeGreaterThanOrEqual(2);
+    expect(now.loops).toBeGreaterThanOrEqual(2);
   };
 
   await browse(SNAP);
