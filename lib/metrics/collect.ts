@@ -52,7 +52,7 @@ export function policyMetrics(database: Db): PolicyMetrics[] {
       host: p.selector.host,
       lastSuccessAt: s?.lastSuccess?.finishedAt ? Date.parse(s.lastSuccess.finishedAt) : null,
       lastDurationMs: s?.lastFinished?.durationMs ?? null,
-      lastResult: s?.lastRun?.result ?? null,
+      lastResult: s?.lastOutcome ?? null,
     };
   });
 }

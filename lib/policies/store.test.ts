@@ -50,6 +50,28 @@ describe('policy store', () => {
     expect(beginRun(db, p.policy.id, 'schedule').ok).toBe(true);
   });
 
+  it('reports the newest finished run as the outcome, not a skip that came after it', () => {
+    const db = openDb(':memory:');
+    const p = createPolicy(db, input);
+    if (!p.ok) throw new Error('create');
+    const id = p.policy.id;
+    const status = () => policyStatuses(db).get(id);
+    expect(status()?.lastOutcome).toBeNull();
+    const first = beginRun(db, id, 'schedule');
+    if (!first.ok) throw new Error('begin');
+    expect(status()?.lastOutcome).toBe('running');
+    expect(beginRun(db, id, 'schedule').ok).toBe(false); // skipped: the first still runs
+    expect(status()?.lastRun?.result).toBe('skipped');
+    expect(status()?.lastOutcome).toBe('running');
+    finishRun(db, first.run.id, 'ok', null);
+    const second = beginRun(db, id, 'schedule');
+    if (!second.ok) throw new Error('begin');
+    expect(beginRun(db, id, 'schedule').ok).toBe(false);
+    expect(status()?.lastOutcome).toBe('ok');
+    finishRun(db, second.run.id, 'failed', 'boom');
+    expect(status()?.lastOutcome).toBe('failed');
+  });
+
   it('fails runs a killed process left running, which frees the policy for its next run', () => {
     const db = openDb(':memory:');
     const p = createPolicy(db, input);

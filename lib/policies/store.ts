@@ -219,6 +219,12 @@ export interface PolicyStatus {
   /** The newest finished run that was not skipped. */
   lastFinished: PolicyRun | null;
   lastSuccess: PolicyRun | null;
+  /**
+   * The outcome to report (/metrics): the newest finished run's (ok or failed), else 'running' while one runs, else
+   * the newest run's ('skipped'). A skipped run says only that a run was due while another ran: with a short schedule nearly every
+   * newest run is one, and reporting it would hide whether the policy works.
+   */
+  lastOutcome: RunResult | null;
   /** Failed runs since the last success (skips do not count either way). */
   failureStreak: number;
 }
@@ -230,6 +236,7 @@ export function policyStatuses(db: Db): Map<number, PolicyStatus> {
   const last = db.prepare('SELECT * FROM policy_runs WHERE policy_id = ? ORDER BY id DESC LIMIT 1');
   const lastFinished = db.prepare(`SELECT * FROM policy_runs WHERE policy_id = ? AND result IN ('ok', 'failed') ORDER BY id DESC LIMIT 1`);
   const lastOk = db.prepare(`SELECT * FROM policy_runs WHERE policy_id = ? AND result = 'ok' ORDER BY id DESC LIMIT 1`);
+  const running = db.prepare(`SELECT 1 FROM policy_runs WHERE policy_id = ? AND result = 'running' LIMIT 1`);
   const streak = db.prepare(`SELECT count(*) AS n FROM policy_runs WHERE policy_id = ? AND result = 'failed' AND id > ?`);
   for (const id of ids) {
     const ok = lastOk.get(id) as RawRun | undefined;
@@ -240,6 +247,7 @@ export function policyStatuses(db: Db): Map<number, PolicyStatus> {
       lastRun: l ? toRun(l) : null,
       lastFinished: f ? toRun(f) : null,
       lastSuccess: ok ? toRun(ok) : null,
+      lastOutcome: f ? toRun(f).result : running.get(id) ? 'running' : l ? toRun(l).result : null,
       failureStreak: (streak.get(id, ok?.id ?? 0) as { n: number }).n,
     });
   }

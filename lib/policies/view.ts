@@ -23,7 +23,7 @@ export interface SeriesEntry {
   reason: string;
 }
 
-const empty: Omit<PolicyStatus, 'policyId'> = { lastRun: null, lastFinished: null, lastSuccess: null, failureStreak: 0 };
+const empty: Omit<PolicyStatus, 'policyId'> = { lastRun: null, lastFinished: null, lastSuccess: null, lastOutcome: null, failureStreak: 0 };
 
 export function policyViews(now = new Date()): PolicyView[] {
   const statuses = policyStatuses(db());
@@ -31,7 +31,7 @@ export function policyViews(now = new Date()): PolicyView[] {
 }
 
 function toView(p: StoredPolicy, s: PolicyStatus | undefined, now: Date): PolicyView {
-  const status = s ? { lastRun: s.lastRun, lastFinished: s.lastFinished, lastSuccess: s.lastSuccess, failureStreak: s.failureStreak } : empty;
+  const status = s ? { lastRun: s.lastRun, lastFinished: s.lastFinished, lastSuccess: s.lastSuccess, lastOutcome: s.lastOutcome, failureStreak: s.failureStreak } : empty;
   return { ...p, status, nextRuns: p.enabled ? nextRunTimes(p.schedule.cron, p.schedule.timeZone, 5, now).map((d) => d.toISOString()) : [] };
 }
 
