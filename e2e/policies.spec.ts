@@ -340,7 +340,7 @@ test('the Policies pages: list, form with next runs and prune preview, run histo
   await page.screenshot({ path: 'screenshots/policies-list.png', fullPage: true });
 
   await page.goto(`${BASE}/policies/new`);
-  await page.getByLabel('Name').fill('e2epol form');
+  await page.getByRole('textbox', { name: 'Name', exact: true }).fill('e2epol form');
   await page.getByLabel('Guest', { exact: true }).fill('web01');
   await page.getByLabel('Schedule').selectOption('daily');
   await page.getByLabel('Time zone (IANA)').fill('Europe/Berlin');
