@@ -1,6 +1,6 @@
 /** Request bodies of PUT /api/alerts/{rules,webhook,policies}, validated with zod; messages are for people. */
 import { z } from 'zod';
-import { validateLvName, validateVgName } from '@/lib/lvm/names';
+import { lvNameSchema as lvName, vgNameSchema as vgName } from '@/lib/lvm/name-schemas';
 import { RULE_IDS, RULE_INFO, SEVERITIES, type RuleId } from './types';
 
 const ruleInput = z
@@ -71,14 +71,6 @@ export const autoextendSettings = z
   .strict();
 
 const hostId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'must be a host id');
-const vgName = z.string().superRefine((v, ctx) => {
-  const e = validateVgName(v);
-  if (e) ctx.addIssue({ code: 'custom', message: e });
-});
-const lvName = z.string().superRefine((v, ctx) => {
-  const e = validateLvName(v);
-  if (e) ctx.addIssue({ code: 'custom', message: e });
-});
 
 export const snapshotPolicy = autoextendSettings.extend({ host: hostId, vg: vgName, snapshot: lvName }).strict();
 

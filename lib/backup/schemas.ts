@@ -3,16 +3,8 @@
  * rules only): the API validates with them and the wizards check their inputs with the very same schemas.
  */
 import { z } from 'zod';
-import { validateLvName, validateVgName } from '@/lib/lvm/names';
+import { lvNameSchema as lvName, vgNameSchema as vgName } from '@/lib/lvm/name-schemas';
 
-const lvName = z.string().superRefine((v, ctx) => {
-  const e = validateLvName(v);
-  if (e) ctx.addIssue({ code: 'custom', message: e });
-});
-const vgName = z.string().superRefine((v, ctx) => {
-  const e = validateVgName(v);
-  if (e) ctx.addIssue({ code: 'custom', message: e });
-});
 /** A configured host's id has this shape (lib/config/hosts.ts); whether it is configured is checked by the plan. */
 const hostId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'a host id of 1-32 characters of a-z, 0-9 and "-"');
 const backupId = z.number().int().positive().max(2 ** 31);

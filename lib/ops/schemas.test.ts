@@ -9,9 +9,12 @@ describe('operation schemas', () => {
     const text = readFileSync(path.join(import.meta.dirname, 'schemas.ts'), 'utf8');
     const imports = [...text.matchAll(/^import .* from '([^']+)';$/gm)].map((m) => m[1]);
     // The backup operations' schemas (issue 11) live in lib/backup/schemas.ts, browser-safe by the same rule.
-    expect(imports).toEqual(['zod', '@/lib/lvm/names', '@/lib/backup/schemas']);
+    expect(imports).toEqual(['zod', '@/lib/lvm/name-schemas', '@/lib/backup/schemas']);
     const backup = readFileSync(path.join(import.meta.dirname, '../backup/schemas.ts'), 'utf8');
-    expect([...backup.matchAll(/^import .* from '([^']+)';$/gm)].map((m) => m[1])).toEqual(['zod', '@/lib/lvm/names']);
+    expect([...backup.matchAll(/^import .* from '([^']+)';$/gm)].map((m) => m[1])).toEqual(['zod', '@/lib/lvm/name-schemas']);
+    // The name schemas they share: zod and the naming rules, nothing else.
+    const nameSchemas = readFileSync(path.join(import.meta.dirname, '../lvm/name-schemas.ts'), 'utf8');
+    expect([...nameSchemas.matchAll(/^import .* from '([^']+)';$/gm)].map((m) => m[1])).toEqual(['zod', './names']);
     const names = readFileSync(path.join(import.meta.dirname, '../lvm/names.ts'), 'utf8');
     expect(names).not.toMatch(/^import /m);
   });

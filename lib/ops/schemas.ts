@@ -5,17 +5,9 @@
  * Names are checked by LVM's rules before anything else; the refinements carry the rule's own message.
  */
 import { z } from 'zod';
-import { validateLvName, validateVgName } from '@/lib/lvm/names';
+import { lvNameSchema as lvName, vgNameSchema as vgName } from '@/lib/lvm/name-schemas';
 import { BACKUP_OPERATION_SCHEMAS } from '@/lib/backup/schemas';
 
-const lvName = z.string().superRefine((v, ctx) => {
-  const e = validateLvName(v);
-  if (e) ctx.addIssue({ code: 'custom', message: e });
-});
-const vgName = z.string().superRefine((v, ctx) => {
-  const e = validateVgName(v);
-  if (e) ctx.addIssue({ code: 'custom', message: e });
-});
 const bytes = z.number().int().positive().max(2 ** 53);
 
 export const createSnapshotParams = z

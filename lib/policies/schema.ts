@@ -9,16 +9,8 @@
  */
 import { Cron } from 'croner';
 import { z } from 'zod';
-import { validateLvName, validateVgName } from '@/lib/lvm/names';
+import { lvNameSchema as lvName, vgNameSchema as vgName } from '@/lib/lvm/name-schemas';
 
-const lvName = z.string().superRefine((v, ctx) => {
-  const e = validateLvName(v);
-  if (e) ctx.addIssue({ code: 'custom', message: e });
-});
-const vgName = z.string().superRefine((v, ctx) => {
-  const e = validateVgName(v);
-  if (e) ctx.addIssue({ code: 'custom', message: e });
-});
 /** A configured host id (the config's own rule is stricter elsewhere; this keeps junk out of the table). */
 const hostId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'a host id of letters, digits, ".", "_" and "-"');
 
