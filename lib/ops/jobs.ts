@@ -106,7 +106,18 @@ function launch(jobId: number, plan: Plan, username: string, fromStep = 0, inter
     return Promise.resolve();
   }
   return executePlan(
-    { db: db(), runner: runnerFor(host), collect: () => refreshInventory(plan.host, 0), username },
+    {
+      db: db(),
+      runner: runnerFor(host),
+      // Steps on another configured host (the target of a backup or a move) and streams between hosts.
+      runnerFor: (id: string) => {
+        const other = findHost(id);
+        if (!other) throw new Error(`host ${id} is no longer configured`);
+        return runnerFor(other);
+      },
+      collect: () => refreshInventory(plan.host, 0),
+      username,
+    },
     jobId,
     plan,
     fromStep,

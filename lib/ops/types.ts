@@ -80,6 +80,11 @@ export type Step =
       role: StepRole;
       /** Always from a builder (lib/lvm/commands.ts, lib/libvirt/commands.ts, ./host-commands.ts). */
       argv: string[];
+      /**
+       * The configured host that runs it when that is not the plan's own host (the target of a backup or a move).
+       * Its audit entry is written under that host, linked to the same job.
+       */
+      host?: string;
       timeoutMs?: number;
       /** Runs even when an earlier step failed (thaw, resume), but only if step `after` succeeded. */
       cleanup?: { after: number };
@@ -89,6 +94,23 @@ export type Step =
       failMessage?: string;
       /** How many bytes an 'export' step moves: its progress then says bytes, throughput and ETA. */
       bytes?: number;
+    }
+  | {
+      /**
+       * Stream bytes from a command on one host into a command on another (or the same) host through the Cowherd
+       * server: `from`'s stdout is `to`'s stdin (lib/host/pipe.ts). The hosts need no keys for each other. Progress
+       * is the bytes passed against `bytes`. It succeeds only when both commands exit 0; when one fails the other
+       * is stopped.
+       */
+      kind: 'pipe';
+      title: string;
+      role: StepRole;
+      from: { host: string; argv: string[] };
+      to: { host: string; argv: string[] };
+      bytes?: number;
+      timeoutMs?: number;
+      cleanup?: { after: number };
+      failMessage?: string;
     }
   | {
       kind: 'wait';
