@@ -150,10 +150,7 @@ export interface PolicyRun {
   durationMs: number | null;
 }
 
-/** The tag every snapshot a policy makes carries: pruning touches only LVs with its own policy's tag. */
-export const policyTag = (id: number) => `cowherd-policy-${id}`;
-/** A snapshot with this tag is never pruned nor expired by any policy. */
-export const PROTECTED_TAG = 'cowherd-protected';
+export { policyTag, PROTECTED_TAG } from './tags';
 
 /** Does a guest name match a glob ("*" any run, "?" one character)? Built without RegExp from input. */
 export function globMatch(pattern: string, name: string): boolean {

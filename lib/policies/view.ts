@@ -60,8 +60,8 @@ function seriesOf(p: StoredPolicy): SeriesEntry[] {
   );
 }
 
-export function runsOf(id: number, limit = 100): PolicyRun[] {
-  return listRuns(db(), id, limit);
+export function runsOf(id: number, limit = 100, results: readonly string[] | null = null): PolicyRun[] {
+  return listRuns(db(), id, limit, results);
 }
 
 /** The schema the API validates with: seconds fields only with COWHERD_POLICY_SECONDS (tests). */
