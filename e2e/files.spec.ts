@@ -298,6 +298,8 @@ test('(d) the snapshot page: facts, Browse files, preview, comparison', async ({
   await expect(page.getByRole('heading', { name: `Snapshot vg0/${snap}` })).toBeVisible();
   await expect(page.getByText('vg0/files', { exact: true })).toBeVisible();
   await expect(page.getByText('COW-table size')).toBeVisible();
+  // lvdisplay's "Snapshot chunk size": lvcreate's default for a 16 MiB snapshot is 4 KiB.
+  await expect(page.getByText('Snapshot chunk size').locator('xpath=following-sibling::dd[1]')).toHaveText('4 KiB');
   await page.getByRole('button', { name: 'Browse p1' }).click({ timeout: HOST_MS });
   await page.getByRole('button', { name: 'etc/' }).click({ timeout: HOST_MS });
   await expect(page.getByText('→ /etc/shadow')).toBeVisible({ timeout: HOST_MS });

@@ -59,6 +59,7 @@ export function SnapshotDetail({ host, vg, lv, pollMs }: SnapshotDetailProps) {
           <Fact label={l.kind === 'snapshot' ? 'Allocated to snapshot' : 'Pool data used'}>
             {l.kind === 'snapshot' ? formatPercent(l.cowPercent) : formatPercent(row.poolPercent, 1)}
           </Fact>
+          {l.kind === 'snapshot' && <Fact label="Snapshot chunk size">{l.chunkSizeBytes ? formatBytes(l.chunkSizeBytes) : '—'}</Fact>}
           <Fact label="Guests using the origin">{row.guests.length ? row.guests.join(', ') : 'none'}</Fact>
         </dl>
       </Card>
