@@ -46,7 +46,11 @@ function leftovers(): { mounts: number; loops: number } {
 
 /** The seeded origin as lab/files-seed.sh made it (a run stopped half-way leaves its change there). */
 const restoreOrigin = () =>
-  onOrigin(`printf '${ORIGINAL_HOSTS.replace(/\n/g, '\\n')}' > etc/hosts; rm -f etc/added.conf; touch -d '2026-01-02 03:04:05 UTC' etc/hosts`);
+  onOrigin(
+    `printf '${ORIGINAL_HOSTS.replace(/\n/g, '\\n')}' > etc/hosts; printf 'guest01\\n' > etc/hostname; rm -f etc/added.conf; touch -d '2026-01-02 03:04:05 UTC' etc/hosts etc/hostname`,
+  );
+/** A change that only a comparison by content finds: etc/hostname rewritten with the same size and mtime. */
+const SAME_SIZE_CHANGE = `cp -p etc/hostname /tmp/e2efiles-hn; printf 'guest02\\n' > etc/hostname; touch -r /tmp/e2efiles-hn etc/hostname; rm /tmp/e2efiles-hn`;
 
 function cleanUp() {
   lab(
@@ -116,6 +120,7 @@ test.beforeAll(async () => {
 test.afterAll(() => {
   killServer(server, 'SIGTERM');
   cleanUp();
+  restoreOrigin();
   lab('rm -rf /run/cowherd-canary');
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
@@ -128,7 +133,7 @@ test('(a) a snapshot taken before a change: old size and mtime, same bytes, the 
     .map(Number);
   expect(size).toBe(Buffer.byteLength(ORIGINAL_HOSTS));
   lab(`lvcreate -q -s -L 32M -n ${SNAP} vg0/files >/dev/null`);
-  onOrigin(`printf '10.0.0.9 cache.internal cache\\n' >> etc/hosts; echo new > etc/added.conf`);
+  onOrigin(`printf '10.0.0.9 cache.internal cache\\n' >> etc/hosts; echo new > etc/added.conf; ${SAME_SIZE_CHANGE}`);
 
   const admin = await login();
   const fss = await getJson<{ filesystems: { id: string; type: string; label: string; browsable: boolean }[] }>(admin, `${API(SNAP)}/filesystems`);
@@ -157,6 +162,13 @@ test('(a) a snapshot taken before a change: old size and mtime, same bytes, the 
   expect(dir.added.map((e) => e.name)).toEqual(['added.conf']);
   expect(dir.removed).toEqual([]);
   expect(dir.changed.map((c) => c.name)).toEqual(['hosts']);
+  // By content on request: etc/hostname has the same size and mtime but other bytes.
+  const byContent = await getJson<{ changed: { name: string; contentChanged: boolean | null }[]; byContent: boolean }>(admin, `${API(SNAP)}/files/diff${q({ fs: 'p1', path: '/etc', hash: '1' })}`);
+  expect(byContent.byContent).toBe(true);
+  expect(byContent.changed.map((c) => [c.name, c.contentChanged])).toEqual([
+    ['hostname', true],
+    ['hosts', null],
+  ]);
 
   const tgz = await get(admin, `${API(SNAP)}/files/archive${q({ fs: 'p1', path: '/etc' })}`);
   expect(tgz.status).toBe(200);
@@ -306,8 +318,15 @@ test('(d) the snapshot page: facts, Browse files, preview, comparison', async ({
   await page.getByRole('button', { name: 'Preview hosts' }).click();
   await expect(page.getByRole('region', { name: 'Preview of /etc/hosts' })).toContainText('10.0.0.5 db.internal db', { timeout: HOST_MS });
   await page.screenshot({ path: 'screenshots/files-1-browse.png', fullPage: true });
+  // Only a comparison by content sees this change (same size, same mtime); the origin is put back in afterAll.
+  onOrigin(SAME_SIZE_CHANGE);
   await page.getByRole('button', { name: 'Compare this directory with the origin' }).click();
-  await expect(page.getByRole('region', { name: 'Comparison of /etc' })).toContainText('unchanged', { timeout: HOST_MS });
+  const cmp = page.getByRole('region', { name: 'Comparison of /etc' });
+  await expect(cmp).toContainText('unchanged', { timeout: HOST_MS });
+  await expect(cmp).toContainText('Changed (0)');
+  await cmp.getByRole('button', { name: 'Compare contents too' }).click();
+  await expect(cmp).toContainText('hostname (content only)', { timeout: HOST_MS });
+  await expect(cmp).toContainText('Files of the same size were also compared by content.');
   await page.screenshot({ path: 'screenshots/files-2-compare.png', fullPage: true });
   await ctx.close();
 });

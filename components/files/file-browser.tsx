@@ -105,11 +105,11 @@ export function FileBrowser({ host, vg, lv, hasOrigin }: FileBrowserProps) {
     setPreview({ path, text, note: text === null ? 'binary file: no preview' : bytes.length >= 65536 ? 'the first 64 KiB' : undefined });
   };
 
-  const compare = async (path: string) => {
+  const compare = async (path: string, byContent = false) => {
     if (!fs) return;
     setPreview(null);
     setBusy(true);
-    const r = await getJson<DiffResult>(api(props, 'files/diff', { fs, path }));
+    const r = await getJson<DiffResult>(api(props, 'files/diff', { fs, path, ...(byContent ? { hash: '1' } : {}) }));
     setBusy(false);
     if (r.ok) setDiff(r.data);
     else setError(r.error);
@@ -293,14 +293,14 @@ export function FileBrowser({ host, vg, lv, hasOrigin }: FileBrowserProps) {
               {preview.text !== null && <pre className="max-h-96 overflow-auto p-3 text-xs">{preview.text}</pre>}
             </section>
           )}
-          {diff && <DiffView diff={diff} />}
+          {diff && <DiffView diff={diff} busy={busy} onCompareContents={() => void compare(diff.path, true)} />}
         </div>
       )}
     </Card>
   );
 }
 
-function DiffView({ diff }: { diff: DiffResult }) {
+function DiffView({ diff, busy, onCompareContents }: { diff: DiffResult; busy: boolean; onCompareContents: () => void }) {
   if (diff.kind === 'file') {
     return (
       <section aria-label={`Comparison of ${diff.path}`} className="rounded-md ring-1 ring-slate-200">
@@ -340,8 +340,18 @@ function DiffView({ diff }: { diff: DiffResult }) {
       <div className="grid grid-cols-3 gap-4">
         {list('Added in the origin', diff.added.map((e) => e.name))}
         {list('Removed from the origin', diff.removed.map((e) => e.name))}
-        {list('Changed', diff.changed.map((c) => c.name))}
+        {list('Changed', diff.changed.map((c) => (c.contentChanged && c.snapshot.sizeBytes === c.origin.sizeBytes && c.snapshot.mtime === c.origin.mtime ? `${c.name} (content only)` : c.name)))}
       </div>
+      {diff.byContent ? (
+        <p className="text-xs text-slate-600">Files of the same size were also compared by content.</p>
+      ) : (
+        <p className="flex items-center gap-2 text-xs text-slate-600">
+          Compared by type, size and modification time.
+          <button type="button" className="rounded px-2 py-0.5 ring-1 ring-slate-300 hover:bg-slate-50" onClick={onCompareContents} disabled={busy}>
+            Compare contents too
+          </button>
+        </p>
+      )}
     </section>
   );
 }

@@ -458,6 +458,8 @@ export type DiffResult =
       removed: FileEntry[];
       changed: { name: string; snapshot: FileEntry; origin: FileEntry; contentChanged: boolean | null }[];
       unchanged: number;
+      /** Same-size files were compared by content too (`hash`), not only by type, size and mtime. */
+      byContent: boolean;
     };
 
 /**
@@ -477,7 +479,7 @@ async function diffIn(host: HostConfig, s: Session, fsId: string, parts: readonl
   if (!b.ok && b.status !== 404) return b;
   const run = runnerFor(a.host);
   if (a.type === 'dir') {
-    if (!b.ok || b.type !== 'dir') return { ok: true, result: { kind: 'dir', path, added: [], removed: await allEntries(a), changed: [], unchanged: 0 } };
+    if (!b.ok || b.type !== 'dir') return { ok: true, result: { kind: 'dir', path, added: [], removed: await allEntries(a), changed: [], unchanged: 0, byContent: hash } };
     const [sa, sb] = await Promise.all([allEntries(a), allEntries(b)]);
     const mb = new Map(sb.map((e) => [e.name, e]));
     const ma = new Map(sa.map((e) => [e.name, e]));
@@ -503,6 +505,7 @@ async function diffIn(host: HostConfig, s: Session, fsId: string, parts: readonl
         added: sb.filter((e) => !ma.has(e.name)),
         removed: sa.filter((e) => !mb.has(e.name)),
         changed,
+        byContent: hash,
         unchanged,
       },
     };
