@@ -112,6 +112,16 @@ async function main() {
     throw new Error('no production build: run npm run build first');
   }
   console.log(`bench: lab ${host?.ssh?.host}:${host?.ssh?.port}, ${RUNS} runs per figure (median)`);
+  // BENCH_INVENTORY=0: only the monitoring (and backup) parts, e.g. to re-measure them on a quieter machine.
+  if (process.env.BENCH_INVENTORY !== '0') await benchInventory();
+  if (process.env.BENCH_MONITORING !== '0') {
+    await benchMonitoring({ lab: LAB, runner, sh, startServer: startBenchServer, waitUp, login });
+  }
+  // issue 11
+  if (process.env.BENCH_BACKUP !== '0') await benchBackup({ lab: LAB, runner, sh, startServer: startBenchServer, waitUp, login });
+}
+
+async function benchInventory() {
   const base = await createBigVg(sh);
   const server = startServer();
   const rows: string[][] = [];
@@ -185,11 +195,6 @@ async function main() {
     server.kill('SIGTERM');
     await removeBigHost(sh);
   }
-  if (process.env.BENCH_MONITORING !== '0') {
-    await benchMonitoring({ lab: LAB, runner, sh, startServer: startBenchServer, waitUp, login });
-  }
-  // issue 11
-  if (process.env.BENCH_BACKUP !== '0') await benchBackup({ lab: LAB, runner, sh, startServer: startBenchServer, waitUp, login });
 }
 
 main().catch((e: unknown) => {
