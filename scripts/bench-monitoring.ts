@@ -9,7 +9,7 @@ interface Ctx {
   lab: string;
   runner: SshRunner;
   sh: (script: string) => Promise<string>;
-  startServer: (o: { port: number; dataDir: string; config: string; env: Record<string, string> }) => ChildProcess;
+  startServer: (o: { port: number; dataDir: string; config: string; env: Record<string, string>; root?: string }) => ChildProcess;
   waitUp: (base: string) => Promise<void>;
   login: (base: string) => Promise<string>;
 }
@@ -43,9 +43,9 @@ async function cpuPerMinute(ctx: Ctx, windowS: number): Promise<number> {
   return ((b - a) * 60) / windowS;
 }
 
-async function withServer<T>(ctx: Ctx, name: string, config: string, env: Record<string, string>, fn: (cookie: string) => Promise<T>): Promise<T> {
+async function withServer<T>(ctx: Ctx, name: string, config: string, env: Record<string, string>, fn: (cookie: string) => Promise<T>, root?: string): Promise<T> {
   const dataDir = path.join(ctx.lab, `bench-${name}`);
-  const server = ctx.startServer({ port: PORT, dataDir, config, env });
+  const server = ctx.startServer({ port: PORT, dataDir, config, env, root });
   try {
     await ctx.waitUp(BASE);
     return await fn(await ctx.login(BASE));
@@ -63,10 +63,23 @@ export async function benchMonitoring(ctx: Ctx): Promise<void> {
   console.log(`\nMonitoring cost on the lab (busy CPU seconds per minute, ${CPU_WINDOW_S} s windows)...`);
   const idle = await cpuPerMinute(ctx, CPU_WINDOW_S);
   const warm = async () => sleep(10_000); // the first full read and its ssh master
-  const before = await withServer(ctx, 'cpu-before', labConfig, { COWHERD_POLL_MS: '5000', COWHERD_INVENTORY_MS: '1000' }, async () => {
-    await warm();
-    return cpuPerMinute(ctx, CPU_WINDOW_S);
-  });
+  // "Before" is Cowherd as it was before the device-mapper fast path (BENCH_BEFORE_DIR: a built checkout of
+  // 2f65c02, the commit before it; README says how): every 5 s poll a full read with three virsh processes and
+  // the old framing. Without it, today's full read at every poll stands in (cheaper than the old one, so the
+  // ratio is understated).
+  const beforeDir = process.env.BENCH_BEFORE_DIR;
+  const before = await withServer(
+    ctx,
+    'cpu-before',
+    labConfig,
+    { COWHERD_POLL_MS: '5000', COWHERD_INVENTORY_MS: '1000' },
+    async () => {
+      await warm();
+      return cpuPerMinute(ctx, CPU_WINDOW_S);
+    },
+    beforeDir,
+  );
+  console.log(`  before: ${beforeDir ? `the build in ${beforeDir}` : "today's full read at every poll (set BENCH_BEFORE_DIR for the old code)"}`);
   const after = await withServer(ctx, 'cpu-after', labConfig, { COWHERD_POLL_MS: '5000', COWHERD_INVENTORY_MS: '60000' }, async () => {
     await warm();
     return cpuPerMinute(ctx, CPU_WINDOW_S);

@@ -54,10 +54,11 @@ function startServer(): ChildProcess {
 }
 
 /** A production server on the lab; the caller's env wins (intervals for the monitoring figures). */
-function startBenchServer(o: { port: number; dataDir: string; config: string; env: Record<string, string> }): ChildProcess {
+function startBenchServer(o: { port: number; dataDir: string; config: string; env: Record<string, string>; root?: string }): ChildProcess {
   rmSync(o.dataDir, { recursive: true, force: true });
-  const child = spawn(process.execPath, [path.join(ROOT, 'node_modules/next/dist/bin/next'), 'start', '-H', '127.0.0.1', '-p', String(o.port)], {
-    cwd: ROOT,
+  const root = o.root ?? ROOT;
+  const child = spawn(process.execPath, [path.join(root, 'node_modules/next/dist/bin/next'), 'start', '-H', '127.0.0.1', '-p', String(o.port)], {
+    cwd: root,
     env: {
       ...process.env,
       NODE_ENV: 'production',
