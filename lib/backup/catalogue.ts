@@ -114,9 +114,11 @@ export function recordJobOutcome(db: Db, job: JobRow & { steps: JobStepRow[] }):
   if (job.operation === 'backup-volume' && job.status === 'succeeded' && p.backup && p.vg && p.lv && p.format) {
     const verify = parseKeyLines(stepOut(job.steps, (t) => t.startsWith('Verify the backup')));
     const renamed = parseKeyLines(stepOut(job.steps, (t) => t.startsWith('Rename the verified backup')));
-    const copy = job.steps.find((s) => s.title.startsWith('Copy '));
     if (!verify.volume || !verify.file) return;
-    const copyMs = copy?.startedAt && copy.endedAt ? Date.parse(copy.endedAt) - Date.parse(copy.startedAt) : 0;
+    // The copy, and for a qcow2 backup to another host the conversion on the target after the raw stream.
+    const copyMs = job.steps
+      .filter((s) => s.title.startsWith('Copy ') || s.title.startsWith('Convert '))
+      .reduce((ms, s) => ms + (s.startedAt && s.endedAt ? Date.parse(s.endedAt) - Date.parse(s.startedAt) : 0), 0);
     const durationMs = job.startedAt && job.endedAt ? Date.parse(job.endedAt) - Date.parse(job.startedAt) : copyMs;
     insertBackup(db, {
       host: job.host,
