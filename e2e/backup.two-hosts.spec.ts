@@ -1,9 +1,10 @@
-import { expect, test, type APIRequestContext } from '@playwright/test';
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { expect, request, test, type APIRequestContext } from '@playwright/test';
+import { execFileSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { BASE_URL } from './env';
+import { BASE_URL, E2E_ADMIN_PASSWORD, E2E_PORT } from './env';
 import { waitForJob } from './jobs-api';
+import { killServer, startServer } from './server';
 import { TWO_HOSTS_CONFIG } from './two-hosts-env';
 
 // Backups between hosts (issue 11 item 2) on the two lab hosts, through the jobs API and the pages: a backup of a
@@ -155,4 +156,50 @@ test('a backup of a lab volume to lab2 (streamed through Cowherd, verified), the
   const del = await run(api, 'lab2', 'delete-backup', { backupId: b.id, confirmName: path.posix.basename(b.file) });
   expect(del.status, why(del)).toBe('succeeded');
   expect(files(1)).toEqual([]);
+});
+
+test('the server is killed (SIGKILL) during the stream to lab2: after the restart the job failed, the snapshot on lab and the partial file on lab2 are gone', async () => {
+  const disk = 'e2exb_kdisk';
+  // Random data, compressed at the target: long enough under TCG to be interrupted in the stream.
+  on(0, `lvcreate -q -y -L 48M -n ${disk} vg0 >/dev/null && dd if=/dev/urandom of=/dev/vg0/${disk} bs=1M count=48 oflag=direct status=none`, 300_000);
+  const port = E2E_PORT + 200;
+  const base = `http://127.0.0.1:${port}`;
+  const dataDir = `/tmp/cowherd-backup2-kill-${port}`;
+  rmSync(dataDir, { recursive: true, force: true });
+  mkdirSync(dataDir, { recursive: true });
+  const start = () => startServer({ port, dataDir, config: TWO_HOSTS_CONFIG, timeoutMs: HOST_MS });
+  let server: ChildProcess | undefined;
+  let api: APIRequestContext | undefined;
+  const login = async () => {
+    await api?.dispose();
+    api = await request.newContext({ baseURL: base, storageState: { cookies: [], origins: [] } });
+    const res = await api.post('/api/session', { data: { username: 'admin', password: E2E_ADMIN_PASSWORD }, headers: { Origin: base } });
+    expect(res.ok(), await res.text()).toBe(true);
+  };
+  try {
+    server = await start();
+    await login();
+    const res = await api!.post('/api/hosts/lab/jobs', { headers: { Origin: base }, data: { operation: 'backup-volume', params: { vg: 'vg0', lv: disk, target: { host: 'lab2' } } } });
+    expect(res.status(), await res.text()).toBe(202);
+    const id = ((await res.json()) as { job: { id: number } }).job.id;
+    const job = async () => ((await (await api!.get(`/api/jobs/${id}`)).json()) as { job: Job & { phase: string | null } }).job;
+    await expect.poll(async () => (await job()).phase ?? '', { timeout: HOST_MS, intervals: [200] }).toMatch(/^Copy /);
+    // Some bytes are on lab2 already.
+    await expect.poll(() => on(1, `stat -c %s ${DIR}/vg0-${disk}-*.raw.part 2>/dev/null || echo 0`).trim(), { timeout: HOST_MS, intervals: [500] }).not.toBe('0');
+    killServer(server, 'SIGKILL');
+    await new Promise((r) => server!.once('exit', r));
+
+    server = await start();
+    await login();
+    const last = await waitForJob<Job>(api!, id, { timeoutMs: JOB_MS, intervalMs: 1000 });
+    expect(last.status, why(last)).toBe('failed');
+    expect(last.error).toContain('interrupted by a restart');
+    expect(lvs(0).filter((l) => l.startsWith(`${disk}_bak`)), 'the snapshot on lab was removed').toEqual([]);
+    expect(files(1).filter((f) => f.startsWith(`vg0-${disk}-`)), 'no partial file on lab2').toEqual([]);
+    expect(((await (await api!.get(`/api/backups?lv=${disk}`)).json()) as { backups: unknown[] }).backups).toEqual([]);
+  } finally {
+    await api?.dispose();
+    killServer(server, 'SIGTERM');
+    if (test.info().errors.length === 0) rmSync(dataDir, { recursive: true, force: true });
+  }
 });
