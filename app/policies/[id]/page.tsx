@@ -71,7 +71,7 @@ export default async function PolicyPage({ params }: { params: Promise<{ id: str
             <TableFrame caption={action.type === 'backup' ? 'Policy backups' : 'Policy snapshots'}>
               <thead>
                 <tr>
-                  <th className={thClass}>Snapshot</th>
+                  <th className={thClass}>{action.type === 'backup' ? 'Backup (host:file)' : 'Snapshot'}</th>
                   <th className={thClass}>Origin</th>
                   <th className={thClass}>Created</th>
                   <th className={thClass}>Retention</th>
@@ -86,9 +86,7 @@ export default async function PolicyPage({ params }: { params: Promise<{ id: str
               <tbody className="divide-y divide-slate-100">
                 {p.series.map((s) => (
                   <tr key={`${s.vg}/${s.lv}`}>
-                    <td className={tdClass}>
-                      {s.vg}/{s.lv}
-                    </td>
+                    <td className={tdClass}>{s.backupId !== undefined ? s.lv : `${s.vg}/${s.lv}`}</td>
                     <td className={tdClass}>{s.origin}</td>
                     <td className={tdClass}>{s.createdAt ? formatDateTime(s.createdAt) : '—'}</td>
                     <td className={tdClass}>
