@@ -68,10 +68,14 @@ export async function benchMonitoring(ctx: Ctx): Promise<void> {
   // the old framing. Without it, today's full read at every poll stands in (cheaper than the old one, so the
   // ratio is understated).
   const beforeDir = process.env.BENCH_BEFORE_DIR;
+  // The old code's hosts file had fewer keys (and refuses unknown ones): only those it knew.
+  const beforeConfig = path.join(ctx.lab, 'bench-before.config.json');
+  const labHosts = (JSON.parse(readFileSync(labConfig, 'utf8')) as { hosts: { id: string; name?: string; ssh?: unknown; exportDir?: string }[] }).hosts;
+  writeFileSync(beforeConfig, JSON.stringify({ hosts: labHosts.map(({ id, name, ssh, exportDir }) => ({ id, name, ssh, exportDir })) }));
   const before = await withServer(
     ctx,
     'cpu-before',
-    labConfig,
+    beforeDir ? beforeConfig : labConfig,
     { COWHERD_POLL_MS: '5000', COWHERD_INVENTORY_MS: '1000' },
     async () => {
       await warm();

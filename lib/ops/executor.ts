@@ -357,9 +357,9 @@ export async function executePlan(
     for (const pc of plan.postChecks) {
       const r =
         pc.check.type === 'file-present'
-          ? (await runAudited(deps, job, fileExistsArgv(pc.check.path))).ok
+          ? (await runAudited(deps, job, fileExistsArgv(pc.check.path), { host: pc.check.host })).ok
             ? { ok: true }
-            : { ok: false, detail: `${pc.check.path} does not exist` }
+            : { ok: false, detail: `${pc.check.path} does not exist${pc.check.host ? ` on ${pc.check.host}` : ''}` }
           : evaluatePostCheck(inv, pc.check);
       results.push(`${r.ok ? '✓' : '✗'} ${pc.title}${r.detail ? `: ${r.detail}` : ''}`);
       if (!r.ok) postOk = false;

@@ -8,6 +8,7 @@ import { releaseVolume } from '@/lib/files/browse';
 import { executePlan, RESTART_NOTE } from './executor';
 import { getBackup, recordJobOutcome } from '@/lib/backup/catalogue';
 import { NOT_FOUND_PREFIX } from '@/lib/backup/plans';
+import { planningHost, probeBackupTarget } from '@/lib/backup/service';
 import { parseOperation } from './registry';
 import { withRoles } from './roles';
 import type { PlanContext } from './plans';
@@ -22,7 +23,9 @@ export type OperationOutcome =
   | { ok: false; status: number; error: string; preflight?: Plan['preflight'] };
 
 /** Validate, read the host afresh, and build the plan. Nothing runs on the host but the read. */
-export async function planOperation(hostId: string, operation: string, params: unknown): Promise<PlanResult & { status?: number }> {
+export async function planOperation(askedOn: string, operation: string, params: unknown): Promise<PlanResult & { status?: number }> {
+  // Issue 11: a restore onto another host is planned there (validated below like any host id).
+  const hostId = planningHost(operation, params, askedOn);
   const host = findHost(hostId);
   if (!host) return { ok: false, error: `unknown host ${hostId}`, status: 404 };
   const parsed = parseOperation(operation, params);
@@ -50,6 +53,8 @@ export async function planOperation(hostId: string, operation: string, params: u
         backupDir: host.backupDir,
         hostIds: config().hosts.map((h) => h.id),
         backup: (id: number) => getBackup(db(), id),
+        backupDirOf: (id: string) => findHost(id)?.backupDir,
+        targetProbe: await backupTargetProbe(hostId, parsed.operation, parsed.params),
       } as PlanContext,
       parsed.params as never,
     );
@@ -59,6 +64,12 @@ export async function planOperation(hostId: string, operation: string, params: u
   }
   // A backup id that is not in the catalogue for this host is not found (404), like an unknown host.
   return result.ok ? result : { ...result, status: result.error.startsWith(NOT_FOUND_PREFIX) ? 404 : 409 };
+}
+
+/** A backup to another configured host reads that host's backupDir first (the preflight shows both hosts). */
+async function backupTargetProbe(hostId: string, operation: string, params: unknown) {
+  const target = operation === 'backup-volume' ? (params as { target?: { host: string } }).target?.host : undefined;
+  return target && target !== hostId && findHost(target) ? probeBackupTarget(target) : undefined;
 }
 
 export async function runOperation(

@@ -131,7 +131,8 @@ export type PostCheck =
   | { type: 'lv-merging'; vg: string; lv: string }
   /** `domain` is the name (for messages); `uuid`, when given, is what is looked up (older jobs have only the name). */
   | { type: 'domain-state'; domain: string; uuid?: string; states: string[] }
-  | { type: 'file-present'; path: string };
+  /** `host`: on another configured host than the plan's (a backup written to another host). */
+  | { type: 'file-present'; path: string; host?: string };
 
 export interface Plan {
   operation: OperationName;
