@@ -9,6 +9,10 @@ import { executePlan, RESTART_NOTE } from './executor';
 import { getBackup, recordJobOutcome } from '@/lib/backup/catalogue';
 import { NOT_FOUND_PREFIX } from '@/lib/backup/plans';
 import { parseOperation } from './registry';
+import { gatherMoveFacts } from '@/lib/move/service';
+
+/** Issue 14: operations whose plan also needs a fresh read of the target host. */
+const MOVE_OPERATIONS = new Set(['move-guest', 'copy-guest']);
 import { withRoles } from './roles';
 import type { PlanContext } from './plans';
 import type { Plan, PlanResult } from './types';
@@ -39,6 +43,8 @@ export async function planOperation(hostId: string, operation: string, params: u
   } catch (e) {
     return { ok: false, error: `cannot read ${hostId}: ${(e as Error).message}`, status: 502 };
   }
+  // Issue 14: a move or copy also reads the guest's XML and the target host afresh (lib/move/service.ts).
+  const move = MOVE_OPERATIONS.has(parsed.operation) ? await gatherMoveFacts(hostId, inv, parsed.params as Record<string, unknown>) : undefined;
   let result: PlanResult;
   try {
     result = parsed.def.plan(
@@ -50,6 +56,7 @@ export async function planOperation(hostId: string, operation: string, params: u
         backupDir: host.backupDir,
         hostIds: config().hosts.map((h) => h.id),
         backup: (id: number) => getBackup(db(), id),
+        move,
       } as PlanContext,
       parsed.params as never,
     );
