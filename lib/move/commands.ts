@@ -140,11 +140,14 @@ export function catArgv(file: string): string[] {
   return ['cat', '--', checkedPath(file)];
 }
 
-/** `virsh define /dev/stdin` with the XML as printf's argument: nothing from the XML becomes shell text. */
+/**
+ * `virsh define --file /proc/self/fd/0` with the XML as printf's argument: nothing from the XML becomes shell text.
+ * Not /dev/stdin: that symlink is made by udev/systemd and is missing on minimal hosts (the lab has none).
+ */
 export const DEFINE_SCRIPT = 'x=$1; shift; printf "%s" "$x" | "$@"';
 export function defineFromXmlArgv(xml: string, uri: string): string[] {
   if (!xml.trimStart().startsWith('<domain')) throw new Error('move argv: the XML to define is not a <domain>');
-  return ['sh', '-c', DEFINE_SCRIPT, 'sh', xml, ...virshOn(uri), 'define', '--file', '/dev/stdin'];
+  return ['sh', '-c', DEFINE_SCRIPT, 'sh', xml, ...virshOn(uri), 'define', '--file', '/proc/self/fd/0'];
 }
 
 /** `virsh autostart --disable --domain UUID`: the source stays defined but never starts by itself again. */

@@ -105,7 +105,7 @@ describe('move-guest', () => {
     if (define?.kind !== 'run') throw new Error('no define step');
     const xml = define.argv[4] ?? '';
     expect(define.argv.slice(0, 4)).toEqual(['sh', '-c', 'x=$1; shift; printf "%s" "$x" | "$@"', 'sh']);
-    expect(define.argv.slice(5)).toEqual(['virsh', '--connect', 'qemu:///system', 'define', '--file', '/dev/stdin']);
+    expect(define.argv.slice(5)).toEqual(['virsh', '--connect', 'qemu:///system', 'define', '--file', '/proc/self/fd/0']);
     expect(domainXmlFacts(xml)).toMatchObject({ name: 'web01', uuid: domainXmlFacts(fixture('web01-migratable.xml')).uuid });
     expect(domainXmlFacts(xml).disks[0]).toMatchObject({ type: 'block', source: '/dev/vg0/web' });
     expect(r.plan.postChecks).toEqual([{ title: 'web01 is shut off on lab', check: { type: 'domain-state', domain: 'web01', uuid: WEB01, states: ['shut off'] } }]);
