@@ -170,7 +170,7 @@ test('copy as a qcow2 file with a new name: qemu-img compare identical, new UUID
 
 test('the server is killed (SIGKILL) during the copy of a move: after the restart the guest runs on lab only, the partial LV is gone, the job failed', async () => {
   // Random data: the copy lasts long enough under TCG to be interrupted.
-  makeGuest('e2emv05', 'e2emv_05', 192, { start: true });
+  makeGuest('e2emv05', 'e2emv_05', 64, { start: true });
   const port = E2E_PORT + 210;
   const base = `http://127.0.0.1:${port}`;
   const dataDir = `/tmp/cowherd-move-kill-${port}`;
