@@ -122,4 +122,19 @@ describe('executePlan', () => {
     expect(noRunner.job.status).toBe('failed');
     expect(noRunner.job.error).toBe('elsewhere failed: this job cannot reach host lab2');
   });
+
+  // Issue 14: a move undoes what it made on the target only when it failed, and never once the guest started there.
+  it('runs an onFailure cleanup only after a failure, and skips it once its `unless` step succeeded', async () => {
+    const steps = (failAt: 'copy' | 'autostart' | null): Step[] => [
+      sh('create target LV', 'true'),
+      sh('copy', failAt === 'copy' ? 'exit 3' : 'true'),
+      sh('start on target', 'true'),
+      sh('disable autostart on source', failAt === 'autostart' ? 'exit 4' : 'true'),
+      sh('remove target LV', 'true', { cleanup: { after: 0, onFailure: true, unless: 2 } }),
+      sh('restart on source', 'true', { cleanup: { after: 0, onFailure: true, unless: 2 } }),
+    ];
+    expect((await run(steps(null))).job.steps.map((s) => s.status)).toEqual(['succeeded', 'succeeded', 'succeeded', 'succeeded', 'skipped', 'skipped']);
+    expect((await run(steps('copy'))).job.steps.map((s) => s.status)).toEqual(['succeeded', 'failed', 'skipped', 'skipped', 'succeeded', 'succeeded']);
+    expect((await run(steps('autostart'))).job.steps.map((s) => s.status)).toEqual(['succeeded', 'succeeded', 'succeeded', 'failed', 'skipped', 'skipped']);
+  });
 });

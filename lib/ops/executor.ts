@@ -297,7 +297,9 @@ export async function executePlan(
     const step = plan.steps[i];
     if (!step) continue;
     const isCleanup = step.cleanup !== undefined;
-    if (isCleanup && !done.has(step.cleanup!.after)) {
+    const c = step.cleanup;
+    // Issue 14: an undo step runs only after a failure, and not once the step that commits the job succeeded.
+    if (c && (!done.has(c.after) || (c.onFailure && !failure) || (c.unless !== undefined && done.has(c.unless)))) {
       updateStep(deps.db, jobId, i, { status: 'skipped' });
       continue;
     }

@@ -10,9 +10,13 @@ import { getBackup, recordJobOutcome } from '@/lib/backup/catalogue';
 import { NOT_FOUND_PREFIX } from '@/lib/backup/plans';
 import { planningHost, probeBackupTarget } from '@/lib/backup/service';
 import { parseOperation } from './registry';
+import { gatherMoveFacts } from '@/lib/move/service';
 import { withRoles } from './roles';
 import type { PlanContext } from './plans';
 import type { Plan, PlanResult } from './types';
+
+/** Issue 14: operations whose plan also needs a fresh read of the target host. */
+const MOVE_OPERATIONS = new Set(['move-guest', 'copy-guest']);
 
 /** Operations before which browse sessions of their snapshot end (lib/files/browse.ts). */
 const BROWSE_RELEASE_BEFORE = new Set(['merge-snapshot', 'remove-snapshot', 'extend-snapshot']);
@@ -42,6 +46,8 @@ export async function planOperation(askedOn: string, operation: string, params: 
   } catch (e) {
     return { ok: false, error: `cannot read ${hostId}: ${(e as Error).message}`, status: 502 };
   }
+  // Issue 14: a move or copy also reads the guest's XML and the target host afresh (lib/move/service.ts).
+  const move = MOVE_OPERATIONS.has(parsed.operation) ? await gatherMoveFacts(hostId, inv, parsed.params as Record<string, unknown>) : undefined;
   let result: PlanResult;
   try {
     result = parsed.def.plan(
@@ -55,6 +61,7 @@ export async function planOperation(askedOn: string, operation: string, params: 
         backup: (id: number) => getBackup(db(), id),
         backupDirOf: (id: string) => findHost(id)?.backupDir,
         targetProbe: await backupTargetProbe(hostId, parsed.operation, parsed.params),
+        move,
       } as PlanContext,
       parsed.params as never,
     );

@@ -27,7 +27,8 @@ export function stepCommand(step: Step): string {
 /** The whole plan as a shell transcript (for the review page and dry runs). */
 export function planScript(plan: Plan): string[] {
   return plan.steps.map((s) => {
-    const prefix = s.kind !== 'wait' && s.cleanup ? '# always, even if a step above failed:\n' : '';
+    // Issue 14: an undo step (cleanup.onFailure) runs only when the job failed.
+    const prefix = s.cleanup?.onFailure ? '# only if a step above failed, to undo it:\n' : s.kind !== 'wait' && s.cleanup ? '# always, even if a step above failed:\n' : '';
     return prefix + stepCommand(s);
   });
 }

@@ -15,7 +15,10 @@ export type OperationName =
   | 'delete-backup'
   | 'verify-backup'
   /** Issue 12: tag a snapshot cowherd-protected (policies never prune it). */
-  | 'protect-snapshot';
+  | 'protect-snapshot'
+  // issue 14: move or copy a guest to another host (lib/move)
+  | 'move-guest'
+  | 'copy-guest';
 
 export interface Check {
   title: string;
@@ -49,6 +52,12 @@ export type StepRole =
   | 'start'
   | 'mkdir'
   | 'check'
+  // issue 14: moving and copying guests between hosts
+  | 'create'
+  | 'copy'
+  | 'define'
+  | 'undefine'
+  | 'autostart'
   | 'other';
 
 /** A guest as an operation acts on it: by UUID, on the host's libvirt connection; the name is for people. */
@@ -72,6 +81,17 @@ export type WaitSpec =
    */
   | { type: 'merge-finished'; vg: string; snapshot: string; origin: string; drive?: boolean };
 
+/**
+ * A step that runs even after an earlier step failed (thaw, resume), but only if step `after` succeeded.
+ * Issue 14 (moves): `onFailure` runs it only when the job has failed (undo what a failed move made on the target),
+ * and `unless` skips it once that step has succeeded (the guest started on the target: nothing is undone then).
+ */
+export interface Cleanup {
+  after: number;
+  onFailure?: boolean;
+  unless?: number;
+}
+
 export type Step =
   | {
       kind: 'run';
@@ -87,7 +107,7 @@ export type Step =
       host?: string;
       timeoutMs?: number;
       /** Runs even when an earlier step failed (thaw, resume), but only if step `after` succeeded. */
-      cleanup?: { after: number };
+      cleanup?: Cleanup;
       /** Exit codes that count as success besides 0. */
       okExitCodes?: number[];
       /** A clearer message than the command's stderr when it fails. */
@@ -109,7 +129,7 @@ export type Step =
       to: { host: string; argv: string[] };
       bytes?: number;
       timeoutMs?: number;
-      cleanup?: { after: number };
+      cleanup?: Cleanup;
       failMessage?: string;
     }
   | {
@@ -118,7 +138,7 @@ export type Step =
       wait: WaitSpec;
       timeoutMs: number;
       pollMs?: number;
-      cleanup?: { after: number };
+      cleanup?: Cleanup;
       /** Run when the wait times out (a forced power-off the user agreed to), then wait as long again. */
       onTimeout?: { title: string; role: StepRole; argv: string[] };
     };
