@@ -3,14 +3,18 @@ import { randomBytes } from 'node:crypto';
 import { config, findHost, type HostConfig } from '@/lib/config/hosts';
 import { env } from '@/lib/env';
 import { runnerFor, type HostRunner } from '@/lib/host';
-import { refreshInventory } from '@/lib/inventory/service';
 import { validateLvName, validateVgName } from '@/lib/lvm/names';
 import * as cmd from './commands';
 import { classify, fsIdOf, parseBlkidExport, parseFindmnt, parseListing, parseLosetupList, parseLsblk, sortEntries, statType, type EntryType, type FileEntry, type GuestFs, type SortKey } from './parse';
 
 export type { SortKey } from './parse';
 import { hostPaths } from './paths';
+import * as gfs from './guestfs';
 import { streamCommand, type ByteStream } from './stream';
+import { DIFF_MAX_BYTES, type DiffResult, type Fail, type Isolation, type Listing, type Ok, type Which } from './types';
+import { browsableVolume } from './volume';
+
+export { DIFF_MAX_BYTES, type DiffResult, type Fail, type Listing, type Ok, type Which } from './types';
 
 /**
  * Browse sessions of the `mount` backend: one per snapshot being browsed, holding its read-only loop device, the
@@ -22,9 +26,6 @@ import { streamCommand, type ByteStream } from './stream';
  * operation that changes its snapshot or origin (releaseVolume, called by lib/ops/jobs.ts), and at start-up for
  * anything a crash left.
  */
-
-export type Fail = { ok: false; status: number; error: string };
-export type Ok<T> = { ok: true } & T;
 
 interface Side {
   loop: string;
@@ -109,17 +110,8 @@ async function attach(r: HostRunner, id: string, lvDevice: string): Promise<Side
 }
 
 async function openSession(host: HostConfig, vg: string, lv: string): Promise<Ok<{ session: Session }> | Fail> {
-  const inv = await refreshInventory(host.id, 0).catch((e: unknown) => e as Error);
-  if (inv instanceof Error) return fail(502, `cannot read ${host.id}: ${inv.message}`);
-  const vol = inv.lvs.find((l) => l.vg === vg && l.name === lv && !l.hidden);
-  if (!vol) return fail(404, `${vg}/${lv} does not exist on ${host.id}`);
-  const isSnap = vol.kind === 'snapshot' || vol.kind === 'thin-snapshot';
-  const users = inv.domains.filter((d) => d.disks.some((k) => k.vg === vg && k.lv === lv));
-  if (!isSnap && (vol.kind !== 'plain' && vol.kind !== 'thin-volume')) return fail(409, `${vg}/${lv} is a ${vol.kind}; only snapshots and unused plain volumes can be browsed`);
-  if (!isSnap && users.length > 0) return fail(409, `${vg}/${lv} is used by guest ${users.map((d) => d.name).join(', ')}: browse a snapshot of it instead`);
-  if (vol.merging) return fail(409, `${vg}/${lv} is merging into its origin`);
-  if (vol.invalid) return fail(409, `${vg}/${lv} is invalid (its COW area filled up): nothing can be read from it`);
-  if (!vol.active || !vol.path) return fail(409, `${vg}/${lv} is not active${vol.skipActivation ? ' (thin snapshots skip activation: lvchange -ay -K)' : ''}`);
+  const vol = await browsableVolume(host, vg, lv);
+  if (!vol.ok) return vol;
   const r = runnerFor(host);
   const id = randomBytes(8).toString('hex');
   const dir = cmd.browseDir(id);
@@ -128,7 +120,7 @@ async function openSession(host: HostConfig, vg: string, lv: string): Promise<Ok
     hostId: host.id,
     vg,
     lv,
-    origin: isSnap ? vol.origin : null,
+    origin: vol.origin,
     snap: { loop: '', fs: [], mounted: new Map() },
     originSide: null,
     lastUsed: Date.now(),
@@ -157,9 +149,8 @@ export async function session(hostId: string, vg: string, lv: string): Promise<O
   if (vgErr) return fail(400, vgErr);
   const b = browseBackend(host);
   if (!b.ok) return b;
-  if (b.backend !== 'mount') {
-    return fail(501, 'the libguestfs backend is not wired to the API yet (its commands are built and unit-tested in lib/files/commands.ts); use "fileBrowse": "mount" for trusted guests');
-  }
+  // The libguestfs backend has sessions of its own (lib/files/guestfs.ts); every export below hands it its hosts.
+  if (b.backend !== 'mount') return fail(500, 'not a mount-backend host');
   const k = key(hostId, vg, lv);
   const existing = sessions.get(k);
   if (existing && !existing.closed) {
@@ -237,12 +228,12 @@ async function closeSession(s: Session): Promise<void> {
  */
 export async function releaseVolume(hostId: string, vg: string, lv: string): Promise<void> {
   const hit = [...sessions.values()].filter((s) => s.hostId === hostId && s.vg === vg && (s.lv === lv || s.origin === lv));
-  await Promise.all(hit.map((s) => closeSession(s)));
+  await Promise.all([...hit.map((s) => closeSession(s)), gfs.releaseVolume(hostId, vg, lv)]);
 }
 
 /** Sessions open now (for tests and the status line): host, snapshot and seconds since last use. */
 export function openSessions(): { hostId: string; vg: string; lv: string; idleS: number }[] {
-  return [...sessions.values()].map((s) => ({ hostId: s.hostId, vg: s.vg, lv: s.lv, idleS: Math.round((Date.now() - s.lastUsed) / 1000) }));
+  return [...sessions.values()].map((s) => ({ hostId: s.hostId, vg: s.vg, lv: s.lv, idleS: Math.round((Date.now() - s.lastUsed) / 1000) })).concat(gfs.openSessions());
 }
 
 /**
@@ -281,8 +272,13 @@ export async function cleanupLeftovers(host: HostConfig): Promise<{ unmounted: n
 /** cleanupLeftovers on every host that has browsing on (start-up; errors are logged, never fatal). */
 export async function cleanupAllHosts(): Promise<void> {
   for (const h of config().hosts) {
-    if (!h.fileBrowse || h.fileBrowse !== 'mount') continue;
+    if (!h.fileBrowse) continue;
     try {
+      if (h.fileBrowse === 'libguestfs') {
+        const g = await gfs.cleanupLeftovers(h);
+        if (g.stopped > 0) console.log(`cowherd: ${h.id}: stopped ${g.stopped} guestfish server(s) left by an earlier run`);
+        continue;
+      }
       const r = await cleanupLeftovers(h);
       if (r.unmounted + r.detached > 0) console.log(`cowherd: ${h.id}: removed ${r.unmounted} mount(s) and ${r.detached} loop device(s) left by an earlier run`);
     } catch (e) {
@@ -292,8 +288,6 @@ export async function cleanupAllHosts(): Promise<void> {
 }
 
 // ---- reading ------------------------------------------------------------------------------------------------------
-
-export type Which = 'snapshot' | 'origin';
 
 async function ensureOrigin(host: HostConfig, s: Session): Promise<Side | Fail> {
   if (s.originSide) return s.originSide;
@@ -338,9 +332,27 @@ async function mountDir(host: HostConfig, s: Session, which: Which, fsId: string
   });
 }
 
-export async function listFilesystems(hostId: string, vg: string, lv: string): Promise<Ok<{ filesystems: GuestFs[]; origin: string | null; backend: 'mount' }> | Fail> {
+/** The host of a request when it browses with libguestfs (its operations live in lib/files/guestfs.ts). */
+function guestfsHost(hostId: string): HostConfig | null {
+  const h = findHost(hostId);
+  return h?.fileBrowse === 'libguestfs' ? h : null;
+}
+
+function checkNames(vg: string, lv: string): Fail | null {
+  const e = validateVgName(vg) ?? validateLvName(lv, vg);
+  return e ? fail(400, e) : null;
+}
+
+export async function listFilesystems(hostId: string, vg: string, lv: string): Promise<Ok<{ filesystems: GuestFs[]; origin: string | null; backend: 'mount' | 'libguestfs'; isolation: Isolation }> | Fail> {
+  const g = guestfsHost(hostId);
+  if (g) {
+    const bad = checkNames(vg, lv);
+    if (bad) return bad;
+    const r = await gfs.listFilesystems(g, vg, lv);
+    return r.ok ? { ...r, backend: 'libguestfs', isolation: 'appliance' } : r;
+  }
   return withSession(hostId, vg, lv, (_host, s) =>
-    Promise.resolve({ ok: true as const, filesystems: s.snap.fs, origin: s.origin, backend: 'mount' as const }),
+    Promise.resolve({ ok: true as const, filesystems: s.snap.fs, origin: s.origin, backend: 'mount' as const, isolation: 'host-namespace' }),
   );
 }
 
@@ -371,18 +383,12 @@ async function resolve(host: HostConfig, s: Session, which: Which, fsId: string,
   return { ok: true, host, session: s, dir: m.dir, full, type: types[types.length - 1] ?? 'unknown' };
 }
 
-export interface Listing {
-  path: string;
-  entries: FileEntry[];
-  total: number;
-  offset: number;
-  limit: number;
-}
-
 export async function listDirectory(
   hostId: string, vg: string, lv: string, which: Which, fsId: string, parts: readonly string[],
   page: { offset: number; limit: number; sort: SortKey; desc: boolean },
 ): Promise<Ok<{ listing: Listing }> | Fail> {
+  const g = guestfsHost(hostId);
+  if (g) return checkNames(vg, lv) ?? gfs.listDirectory(g, vg, lv, which, fsId, parts, page);
   return withSession(hostId, vg, lv, async (host, s) => {
   const r = await resolve(host, s, which, fsId, parts);
   if (!r.ok) return r;
@@ -422,6 +428,8 @@ function track(s: Session, stream: (signal: AbortSignal) => ByteStream): ByteStr
 /** A regular file's bytes, streamed. Links, devices, FIFOs and sockets are refused without being opened. */
 export async function readFile(hostId: string, vg: string, lv: string, which: Which, fsId: string, parts: readonly string[], maxBytes?: number): Promise<Ok<{ stream: ByteStream; name: string }> | Fail> {
   if (parts.length === 0) return fail(409, '/ is a directory');
+  const g = guestfsHost(hostId);
+  if (g) return checkNames(vg, lv) ?? gfs.readFile(g, vg, lv, which, fsId, parts, maxBytes);
   return withSession(hostId, vg, lv, async (host, s) => {
   const r = await resolve(host, s, which, fsId, parts);
   if (!r.ok) return r;
@@ -435,6 +443,8 @@ export async function readFile(hostId: string, vg: string, lv: string, which: Wh
 
 /** A directory (or the root) as a streamed .tar.gz; links stay links, special files are stored, not opened. */
 export async function archiveDirectory(hostId: string, vg: string, lv: string, fsId: string, parts: readonly string[]): Promise<Ok<{ stream: ByteStream; name: string }> | Fail> {
+  const g = guestfsHost(hostId);
+  if (g) return checkNames(vg, lv) ?? gfs.archiveDirectory(g, vg, lv, fsId, parts);
   return withSession(hostId, vg, lv, async (host, s) => {
   const r = await resolve(host, s, 'snapshot', fsId, parts);
   if (!r.ok) return r;
@@ -446,28 +456,14 @@ export async function archiveDirectory(hostId: string, vg: string, lv: string, f
   });
 }
 
-/** Largest file a text diff is made of; bigger ones are compared byte for byte only. */
-export const DIFF_MAX_BYTES = 1024 * 1024;
-
-export type DiffResult =
-  | { kind: 'file'; path: string; status: 'same' | 'changed' | 'added' | 'removed' | 'type-changed'; diff: string | null; binary: boolean; note: string | null }
-  | {
-      kind: 'dir';
-      path: string;
-      added: FileEntry[];
-      removed: FileEntry[];
-      changed: { name: string; snapshot: FileEntry; origin: FileEntry; contentChanged: boolean | null }[];
-      unchanged: number;
-      /** Same-size files were compared by content too (`hash`), not only by type, size and mtime. */
-      byContent: boolean;
-    };
-
 /**
  * Compare a path of the snapshot with the same path in the origin now. A file: changed or not and a unified diff
  * for text (both sides up to DIFF_MAX_BYTES). A directory: entries added, removed and changed by type, size or
  * mtime (with `hash`, same-size files are compared by content too).
  */
 export async function diffPath(hostId: string, vg: string, lv: string, fsId: string, parts: readonly string[], hash = false): Promise<Ok<{ result: DiffResult }> | Fail> {
+  const g = guestfsHost(hostId);
+  if (g) return checkNames(vg, lv) ?? gfs.diffPath(g, vg, lv, fsId, parts, hash);
   return withSession(hostId, vg, lv, (host, s) => diffIn(host, s, fsId, parts, hash));
 }
 
