@@ -42,6 +42,8 @@ interface Session {
   origin: string | null;
   snap: Side;
   originSide: Side | null;
+  /** PID of the session's mount-namespace holder; null: unshare/nsenter missing, mounts in the host's namespace. */
+  holder: number | null;
   lastUsed: number;
   /** Commands that set up or tear down run one at a time per session. */
   queue: Promise<unknown>;
@@ -91,6 +93,27 @@ export function browseBackend(host: HostConfig): { ok: true; backend: 'mount' | 
   return { ok: true, backend: host.fileBrowse };
 }
 
+/** A command that touches the session's mounts, run inside its private namespace when it has one. */
+function ns(s: Session, argv: string[]): string[] {
+  return s.holder === null ? argv : cmd.inNamespace(s.holder, argv);
+}
+
+/**
+ * The session's namespace holder (commands.ts), with its marker H-<pid> so a crash leaves something to find; null
+ * (and a log line) where unshare or nsenter is missing: the mounts then live in the host's namespace, as the
+ * session info says.
+ */
+async function startHolder(r: HostRunner, id: string): Promise<number | null> {
+  const h = await r.run(cmd.startNamespaceHolder(), { reject: false });
+  const pid = Number(h.stdout.trim());
+  if (h.exitCode !== 0 || !Number.isInteger(pid) || pid <= 0) {
+    console.warn(`cowherd: ${r.hostId}: no private mount namespace for browsing (unshare/nsenter exit ${h.exitCode}); mounting in the host's namespace`);
+    return null;
+  }
+  await r.run(cmd.mkdirPrivate([cmd.browseDir(id, `H-${pid}`)]));
+  return pid;
+}
+
 async function attach(r: HostRunner, id: string, lvDevice: string): Promise<Side> {
   const loop = (await r.run(cmd.losetupAttach(lvDevice))).stdout.trim();
   // The marker first, before anything else can fail: a crash from here on leaves a name cleanup can find.
@@ -123,6 +146,7 @@ async function openSession(host: HostConfig, vg: string, lv: string): Promise<Ok
     origin: vol.origin,
     snap: { loop: '', fs: [], mounted: new Map() },
     originSide: null,
+    holder: null,
     lastUsed: Date.now(),
     queue: Promise.resolve(),
     streams: new Set(),
@@ -131,6 +155,7 @@ async function openSession(host: HostConfig, vg: string, lv: string): Promise<Ok
   };
   try {
     await r.run(cmd.mkdirPrivate([dir]));
+    s.holder = await startHolder(r, id);
     s.snap = await attach(r, id, vol.path);
   } catch (e) {
     await teardown(r, s).catch(() => undefined);
@@ -193,11 +218,13 @@ async function teardown(r: HostRunner, s: Session): Promise<void> {
   const errors: string[] = [];
   for (const side of sides) {
     for (const d of side.mounted.values()) {
-      const u = await r.run(cmd.umount(d), { reject: false });
+      const u = await r.run(ns(s, cmd.umount(d)), { reject: false });
       if (u.exitCode !== 0 && !/not mounted/.test(u.stderr)) errors.push(u.stderr.trim());
     }
     side.mounted.clear();
   }
+  // The namespace goes with its last process; anything still mounted in it is released with it.
+  if (s.holder !== null) await r.run(cmd.killProcess(s.holder, 'KILL'), { reject: false });
   for (const side of sides) {
     if (side.loop) {
       const d = await r.run(cmd.losetupDetach(side.loop), { reject: false });
@@ -240,10 +267,27 @@ export function openSessions(): { hostId: string; vg: string; lv: string; idleS:
  * At start-up: whatever a previous Cowherd left under BROWSE_ROOT (a crash, SIGKILL) is unmounted, its loop devices
  * (named by the `L-loopN` markers, and only those backed by a /dev device) detached, and its directories removed.
  */
-export async function cleanupLeftovers(host: HostConfig): Promise<{ unmounted: number; detached: number }> {
+export async function cleanupLeftovers(host: HostConfig): Promise<{ unmounted: number; detached: number; holders: number }> {
   const r = runnerFor(host);
+  // First the namespace holders (H-<pid> markers) that are still holders: unmount inside, then end them.
+  let holders = 0;
+  let unmountedInside = 0;
+  const early = (await r.run(cmd.listBrowseRoot(), { reject: false })).stdout.split('\0');
+  for (const p of early) {
+    const pid = Number(/^[a-f0-9]{16}\/H-([1-9][0-9]{0,9})$/.exec(p)?.[1] ?? NaN);
+    if (!Number.isInteger(pid)) continue;
+    const ps = await r.run(cmd.processArgs(pid), { reject: false });
+    if (ps.stdout.trim() !== cmd.HOLDER_ARGS) continue;
+    const inside = parseFindmnt((await r.run(cmd.inNamespace(pid, cmd.findmntAll()), { reject: false })).stdout).filter((m) => m.target.startsWith(`${cmd.BROWSE_ROOT}/`));
+    for (const m of inside.sort((a, b) => b.target.length - a.target.length)) {
+      const u = await r.run(cmd.inNamespace(pid, cmd.umount(m.target)), { reject: false });
+      if (u.exitCode === 0) unmountedInside++;
+    }
+    await r.run(cmd.killProcess(pid, 'KILL'), { reject: false });
+    holders++;
+  }
   const mounts = parseFindmnt((await r.run(cmd.findmntAll())).stdout).filter((m) => m.target.startsWith(`${cmd.BROWSE_ROOT}/`));
-  let unmounted = 0;
+  let unmounted = unmountedInside;
   // Deepest first, so nothing is busy because of a mount below it.
   for (const m of mounts.sort((a, b) => b.target.length - a.target.length)) {
     const u = await r.run(cmd.umount(m.target), { reject: false });
@@ -266,7 +310,7 @@ export async function cleanupLeftovers(host: HostConfig): Promise<{ unmounted: n
     .sort((a, b) => b.length - a.length)
     .map((p) => `${cmd.BROWSE_ROOT}/${p}`);
   if (dirs.length > 0) await r.run(cmd.rmdirs(dirs), { reject: false });
-  return { unmounted, detached };
+  return { unmounted, detached, holders };
 }
 
 /** cleanupLeftovers on every host that has browsing on (start-up; errors are logged, never fatal). */
@@ -280,7 +324,7 @@ export async function cleanupAllHosts(): Promise<void> {
         continue;
       }
       const r = await cleanupLeftovers(h);
-      if (r.unmounted + r.detached > 0) console.log(`cowherd: ${h.id}: removed ${r.unmounted} mount(s) and ${r.detached} loop device(s) left by an earlier run`);
+      if (r.unmounted + r.detached + r.holders > 0) console.log(`cowherd: ${h.id}: removed ${r.unmounted} mount(s), ${r.detached} loop device(s) and ${r.holders} namespace holder(s) left by an earlier run`);
     } catch (e) {
       console.error(`cowherd: ${h.id}: cleaning up browse mounts failed: ${(e as Error).message}`);
     }
@@ -322,7 +366,7 @@ async function mountDir(host: HostConfig, s: Session, which: Which, fsId: string
     const dev = fsId === 'disk' ? side.loop : `${side.loop}${fsId}`;
     try {
       await r.run(cmd.mkdirPrivate([dir]));
-      await r.run(cmd.mountReadOnly(type, dev, dir));
+      await r.run(ns(s, cmd.mountReadOnly(type, dev, dir)));
     } catch (e) {
       await r.run(cmd.rmdirs([dir]), { reject: false });
       return fail(502, `cannot mount ${fsId} (${type}) read-only: ${(e as Error).message}`);
@@ -352,7 +396,7 @@ export async function listFilesystems(hostId: string, vg: string, lv: string): P
     return r.ok ? { ...r, backend: 'libguestfs', isolation: 'appliance' } : r;
   }
   return withSession(hostId, vg, lv, (_host, s) =>
-    Promise.resolve({ ok: true as const, filesystems: s.snap.fs, origin: s.origin, backend: 'mount' as const, isolation: 'host-namespace' }),
+    Promise.resolve({ ok: true as const, filesystems: s.snap.fs, origin: s.origin, backend: 'mount' as const, isolation: s.holder === null ? ('host-namespace' as const) : ('private-namespace' as const) }),
   );
 }
 
@@ -373,7 +417,7 @@ async function resolve(host: HostConfig, s: Session, which: Which, fsId: string,
   if (!m.ok) return m;
   const { full, prefixes } = hostPaths(m.dir, parts);
   if (prefixes.length === 0) return { ok: true, host, session: s, dir: m.dir, full, type: 'dir' };
-  const st = await runnerFor(host).run(cmd.lstatTypes(prefixes), { reject: false });
+  const st = await runnerFor(host).run(ns(s, cmd.lstatTypes(prefixes)), { reject: false });
   const types = st.stdout.split('\n').filter((l) => l !== '').map(statType);
   if (st.exitCode !== 0 || types.length !== prefixes.length) return fail(404, `/${parts.join('/')}: no such file or directory in ${which === 'snapshot' ? 'the snapshot' : 'the origin'}`);
   for (let i = 0; i < types.length - 1; i++) {
@@ -394,7 +438,7 @@ export async function listDirectory(
   if (!r.ok) return r;
   if (r.type === 'link') return fail(409, `/${parts.join('/')} is a symbolic link: links are shown, never followed`);
   if (r.type !== 'dir') return fail(409, `/${parts.join('/')} is not a directory`);
-  const out = await runnerFor(r.host).run(cmd.listDirectory(r.full), { reject: false });
+  const out = await runnerFor(r.host).run(ns(s, cmd.listDirectory(r.full)), { reject: false });
   if (out.exitCode !== 0 && out.stdout === '') return fail(502, `cannot list /${parts.join('/')}: ${out.stderr.trim()}`);
   const all = sortEntries(parseListing(out.stdout), page.sort, page.desc);
   return {
@@ -406,7 +450,7 @@ export async function listDirectory(
 
 /** Every entry of a directory (both sides of a comparison), unpaged. */
 async function allEntries(r: Resolved): Promise<FileEntry[]> {
-  const out = await runnerFor(r.host).run(cmd.listDirectory(r.full), { reject: false });
+  const out = await runnerFor(r.host).run(ns(r.session, cmd.listDirectory(r.full)), { reject: false });
   return parseListing(out.stdout);
 }
 
@@ -436,7 +480,7 @@ export async function readFile(hostId: string, vg: string, lv: string, which: Wh
   if (r.type === 'link') return fail(409, `/${parts.join('/')} is a symbolic link: it is shown as a link and never followed, so it cannot be downloaded`);
   if (r.type === 'dir') return fail(409, `/${parts.join('/')} is a directory: download it as .tar.gz`);
   if (r.type !== 'file') return fail(409, `/${parts.join('/')} is a ${r.type === 'fifo' ? 'FIFO' : r.type === 'char' || r.type === 'block' ? 'device file' : r.type}: listed, never opened`);
-  const argv = maxBytes === undefined ? cmd.readFile(r.full) : cmd.readHead(r.full, maxBytes);
+  const argv = ns(s, maxBytes === undefined ? cmd.readFile(r.full) : cmd.readHead(r.full, maxBytes));
   return { ok: true as const, name: parts[parts.length - 1] ?? 'file', stream: track(r.session, (signal) => streamCommand(r.host, argv, signal)) };
   });
 }
@@ -452,7 +496,7 @@ export async function archiveDirectory(hostId: string, vg: string, lv: string, f
   if (r.type !== 'dir') return fail(409, `/${parts.join('/')} is not a directory`);
   const rel = parts.length === 0 ? '.' : parts.join('/');
   const name = `${lv}-${fsId}${parts.length === 0 ? '' : `-${parts.join('-')}`}.tar.gz`.replace(/[^A-Za-z0-9._-]/g, '_');
-  return { ok: true as const, name, stream: track(r.session, (signal) => streamCommand(r.host, cmd.tarGz(r.dir, rel), signal)) };
+  return { ok: true as const, name, stream: track(r.session, (signal) => streamCommand(r.host, ns(s, cmd.tarGz(r.dir, rel)), signal)) };
   });
 }
 
@@ -487,7 +531,7 @@ async function diffIn(host: HostConfig, s: Session, fsId: string, parts: readonl
       const meta = e.type !== o.type || e.sizeBytes !== o.sizeBytes || e.mtime !== o.mtime || e.target !== o.target;
       let content: boolean | null = null;
       if (hash && e.type === 'file' && o.type === 'file' && e.sizeBytes === o.sizeBytes) {
-        const c = await run.run(cmd.compareFiles(`${a.full}/${e.name}`, `${b.full}/${e.name}`), { reject: false });
+        const c = await run.run(ns(s, cmd.compareFiles(`${a.full}/${e.name}`, `${b.full}/${e.name}`)), { reject: false });
         content = c.exitCode === 1 ? true : c.exitCode === 0 ? false : null;
       }
       if (meta || content === true) changed.push({ name: e.name, snapshot: e, origin: o, contentChanged: content });
@@ -509,16 +553,16 @@ async function diffIn(host: HostConfig, s: Session, fsId: string, parts: readonl
   if (!b.ok) return { ok: true, result: { kind: 'file', path, status: 'removed', diff: null, binary: false, note: 'not in the origin now' } };
   if (a.type !== b.type) return { ok: true, result: { kind: 'file', path, status: 'type-changed', diff: null, binary: false, note: `${a.type} in the snapshot, ${b.type} in the origin` } };
   if (a.type !== 'file') return { ok: true, result: { kind: 'file', path, status: 'same', diff: null, binary: false, note: `a ${a.type}: not opened, not compared` } };
-  const c = await run.run(cmd.compareFiles(a.full, b.full), { reject: false });
+  const c = await run.run(ns(s, cmd.compareFiles(a.full, b.full)), { reject: false });
   if (c.exitCode === 0) return { ok: true, result: { kind: 'file', path, status: 'same', diff: null, binary: false, note: null } };
   if (c.exitCode !== 1) return fail(502, `cannot compare ${path}: ${c.stderr.trim()}`);
   const sizes = parseListing(
-    (await run.run(cmd.describeEntries([a.full, b.full]), { reject: false })).stdout,
+    (await run.run(ns(s, cmd.describeEntries([a.full, b.full])), { reject: false })).stdout,
   );
   if (sizes.some((e) => e.sizeBytes > DIFF_MAX_BYTES)) {
     return { ok: true, result: { kind: 'file', path, status: 'changed', diff: null, binary: false, note: `larger than ${DIFF_MAX_BYTES} bytes: compared byte for byte, no text diff` } };
   }
-  const d = await run.run(cmd.diffFiles(a.full, b.full, `snapshot:${path}`, `origin:${path}`), { reject: false });
+  const d = await run.run(ns(s, cmd.diffFiles(a.full, b.full, `snapshot:${path}`, `origin:${path}`)), { reject: false });
   const binary = /^Binary files .* differ$/m.test(d.stdout) && !d.stdout.startsWith('---');
   return { ok: true, result: { kind: 'file', path, status: 'changed', diff: binary ? null : d.stdout, binary, note: binary ? 'binary files differ' : null } };
 }

@@ -143,3 +143,21 @@ describe('libguestfs backend argv', () => {
     expect(() => cmd.applianceDevice('../p1')).toThrow(/refusing/);
   });
 });
+
+describe('private mount namespace argv', () => {
+  it('starts a holder with unshare --mount --propagation private, its argv positional to a fixed script', () => {
+    const argv = cmd.startNamespaceHolder();
+    expect(argv.slice(0, 2)).toEqual(['sh', '-c']);
+    expect(argv.slice(3)).toEqual(['cowherd-holder', 'unshare', '--mount', '--propagation', 'private', '--', 'sleep', 'infinity']);
+    // The script prints the PID only once the process is in a namespace of its own, and needs nsenter too.
+    expect(argv[2]).toContain('readlink /proc/$p/ns/mnt');
+    expect(argv[2]).toContain('command -v nsenter');
+    expect(cmd.HOLDER_ARGS).toBe('sleep infinity');
+  });
+
+  it('runs a command inside the holder namespace', () => {
+    expect(cmd.inNamespace(356, cmd.umount(`${DIR}/s-p1`))).toEqual(['nsenter', '--target=356', '--mount', '--', 'umount', `${DIR}/s-p1`]);
+    expect(() => cmd.inNamespace(0, ['true'])).toThrow(/refusing/);
+    expect(() => cmd.inNamespace(356, [])).toThrow(/refusing/);
+  });
+});

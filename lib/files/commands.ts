@@ -378,3 +378,34 @@ export function removeFiles(files: readonly string[]): string[] {
   must(files.length > 0, 'no file');
   return ['rm', '-f', '--', ...files];
 }
+
+// ---- a private mount namespace for the mount backend ---------------------------------------------------------------
+// Each mount session gets a long-lived "holder" process in a mount namespace of its own with private propagation
+// (`unshare --mount --propagation private`), and every mount, umount, listing and read of that session runs inside
+// it (`nsenter --target PID --mount --`): the guest file systems are invisible to every other process on the host
+// (backup agents, indexers, udisks), and nothing mounted there propagates back. Loop devices are not namespaced:
+// they are attached and detached on the host as before.
+
+/**
+ * The holder is checked before its PID is printed: the script waits until the background process really is in a mount
+ * namespace other than the script's own (unshare has run), and fails with 5 when nsenter is missing, 3 when the
+ * process died (no unshare, no privilege), 4 after 10 s. A fixed script; the holder's argv is positional.
+ */
+const HOLDER_SCRIPT =
+  'command -v nsenter >/dev/null || exit 5; "$@" </dev/null >/dev/null 2>&1 & p=$!; i=0; ' +
+  'while [ $i -lt 100 ]; do if [ "$(readlink /proc/$p/ns/mnt)" != "$(readlink /proc/$$/ns/mnt)" ]; then echo $p; exit 0; fi; ' +
+  'kill -0 $p 2>/dev/null || exit 3; sleep 0.1; i=$((i+1)); done; kill $p; exit 4';
+
+/** What a holder's command line reads (ps -o args=), to recognise one from its marker after a crash. */
+export const HOLDER_ARGS = 'sleep infinity';
+
+export function startNamespaceHolder(): string[] {
+  return ['sh', '-c', HOLDER_SCRIPT, 'cowherd-holder', 'unshare', '--mount', '--propagation', 'private', '--', ...HOLDER_ARGS.split(' ')];
+}
+
+/** Run `argv` inside the mount namespace of the holder `pid`. */
+export function inNamespace(pid: number, argv: readonly string[]): string[] {
+  must(GUESTFISH_PID.test(String(pid)), `holder pid ${pid}`);
+  must(argv.length > 0, 'no command');
+  return ['nsenter', `--target=${pid}`, '--mount', '--', ...argv];
+}
