@@ -6,8 +6,8 @@ import { focusRing } from '@/components/ui/button-link';
 import { Card } from '@/components/ui/card';
 import { SortableHeader, TableFrame, tdDenseClass, thDenseClass, type SortDirection } from '@/components/ui/table';
 import { formatBytes, formatDateTime } from '@/lib/format';
-import type { DiffResult, Listing, SortKey } from '@/lib/files/browse';
-import type { FileEntry, GuestFs } from '@/lib/files/parse';
+import type { FileEntry, GuestFs, SortKey } from '@/lib/files/parse';
+import type { DiffResult, Isolation, Listing } from '@/lib/files/types';
 
 const PAGE = 200;
 const btn = `rounded-md bg-white px-2.5 py-1 text-xs font-medium text-slate-700 shadow-sm ring-1 ring-inset ring-slate-300 hover:bg-slate-50 disabled:opacity-50 ${focusRing}`;
@@ -18,7 +18,20 @@ export interface FileBrowserProps {
   lv: string;
   /** Whether the snapshot has an origin to compare with. */
   hasOrigin: boolean;
+  /** The host's fileBrowse backend (what the page tells about how files are read). */
+  backend?: 'mount' | 'libguestfs';
 }
+
+const DESCRIPTION: Record<'mount' | 'libguestfs', string> = {
+  mount: 'Read-only: the snapshot is attached as a read-only loop device and mounted ro,noexec,nodev,nosuid without journal replay.',
+  libguestfs: 'Read-only: the snapshot is read inside libguestfs’ own small VM (guestfish --ro --format=raw); the host kernel never mounts it.',
+};
+
+const ISOLATION: Record<Isolation, string> = {
+  appliance: 'This session reads the file systems inside a libguestfs appliance VM.',
+  'private-namespace': 'This session’s mounts live in a private mount namespace: no other process on the host sees them.',
+  'host-namespace': 'This session’s mounts are in the host’s mount namespace (unshare/nsenter are not available on this host), under a directory only root can enter.',
+};
 
 function api(props: FileBrowserProps, tail: string, q: Record<string, string>): string {
   const base = `/api/hosts/${encodeURIComponent(props.host)}/snapshots/${encodeURIComponent(props.vg)}/${encodeURIComponent(props.lv)}/${tail}`;
@@ -38,10 +51,11 @@ function typeLabel(e: FileEntry): string {
 }
 
 /** Browse files: the file systems found, then a sortable, paged browser with preview, download and comparison. */
-export function FileBrowser({ host, vg, lv, hasOrigin }: FileBrowserProps) {
+export function FileBrowser({ host, vg, lv, hasOrigin, backend = 'mount' }: FileBrowserProps) {
   // Stable across renders, so the effects below run when the snapshot changes, not on every render.
   const props = useMemo(() => ({ host, vg, lv, hasOrigin }), [host, vg, lv, hasOrigin]);
   const [fss, setFss] = useState<GuestFs[] | null>(null);
+  const [isolation, setIsolation] = useState<Isolation | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [fs, setFs] = useState<string | null>(null);
   const [dir, setDir] = useState('/');
@@ -53,9 +67,11 @@ export function FileBrowser({ host, vg, lv, hasOrigin }: FileBrowserProps) {
   const [busy, setBusy] = useState(false);
 
   useEffect(() => {
-    void getJson<{ filesystems: GuestFs[] }>(api(props, 'filesystems', {})).then((r) => {
-      if (r.ok) setFss(r.data.filesystems);
-      else setError(r.error);
+    void getJson<{ filesystems: GuestFs[]; isolation?: Isolation }>(api(props, 'filesystems', {})).then((r) => {
+      if (r.ok) {
+        setFss(r.data.filesystems);
+        setIsolation(r.data.isolation ?? null);
+      } else setError(r.error);
     });
   }, [props]);
 
@@ -130,13 +146,18 @@ export function FileBrowser({ host, vg, lv, hasOrigin }: FileBrowserProps) {
   );
 
   return (
-    <Card id="browse-files" title="Browse files" description="Read-only: the snapshot is attached as a read-only loop device and mounted ro,noexec,nodev,nosuid without journal replay.">
+    <Card id="browse-files" title="Browse files" description={DESCRIPTION[backend]}>
       {error && (
         <p role="alert" className="mb-3 rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
           {error}
         </p>
       )}
-      {fss === null && !error && <p className="text-sm text-slate-500">Looking for file systems…</p>}
+      {fss === null && !error && (
+        <p role="status" className="text-sm text-slate-500">
+          {backend === 'libguestfs' ? 'Starting the libguestfs appliance and looking for file systems… The first open of a snapshot boots a small VM: seconds with KVM, minutes without.' : 'Looking for file systems…'}
+        </p>
+      )}
+      {isolation && <p className="mb-2 text-xs text-slate-600">{ISOLATION[isolation]}</p>}
       {fss && (
         <TableFrame caption="File systems" showCaption>
           <thead>
