@@ -40,6 +40,7 @@ export function SnapshotDetail({ host, vg, lv, pollMs }: SnapshotDetailProps) {
   const status = l.invalid ? 'INVALID' : l.mergeFailed ? 'merge failed' : l.merging ? 'merging' : l.active ? 'active' : 'inactive';
   const ttf = hoursToFull(row);
   const samples = row.trend?.samples ?? [];
+  const policyId = policyIdOf(l.tags);
   return (
     <div className="space-y-4">
       <Card id="snapshot-facts" title="Snapshot" actions={<SnapshotActions hostId={host.id} lv={l} />}>
@@ -63,10 +64,10 @@ export function SnapshotDetail({ host, vg, lv, pollMs }: SnapshotDetailProps) {
           </Fact>
           {l.kind === 'snapshot' && <Fact label="Snapshot chunk size">{l.chunkSizeBytes ? formatBytes(l.chunkSizeBytes) : '—'}</Fact>}
           <Fact label="Policy and protection">
-            {policyIdOf(l.tags) === null && !l.tags.includes(PROTECTED_TAG) && 'manual, not protected'}
-            {policyIdOf(l.tags) !== null && (
-              <Link href={`/policies/${policyIdOf(l.tags)}`} className="text-cow-700 hover:underline">
-                made by policy #{policyIdOf(l.tags)}
+            {policyId === null && !l.tags.includes(PROTECTED_TAG) && 'manual, not protected'}
+            {policyId !== null && (
+              <Link href={`/policies/${policyId}`} className="text-cow-700 hover:underline">
+                made by policy #{policyId}
               </Link>
             )}
             {l.tags.includes(PROTECTED_TAG) && (

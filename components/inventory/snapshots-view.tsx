@@ -214,6 +214,7 @@ const SnapshotTableRow = memo(function SnapshotTableRow({
 }) {
   const { lv, host, trend } = row;
   const name = `${lv.vg}/${lv.name}`;
+  const policyId = policyIdOf(lv.tags);
   const ttf = hoursToFull(row);
   const samples = trend?.samples ?? [];
   const last = samples[samples.length - 1];
@@ -237,9 +238,9 @@ const SnapshotTableRow = memo(function SnapshotTableRow({
               protected
             </Badge>
           )}
-          {policyIdOf(lv.tags) !== null && (
-            <Link href={`/policies/${policyIdOf(lv.tags)}`} prefetch={false} className={`rounded ${focusRing}`} title="Made by a snapshot policy (pruned by its retention)">
-              <Badge tone="slate">policy #{policyIdOf(lv.tags)}</Badge>
+          {policyId !== null && (
+            <Link href={`/policies/${policyId}`} prefetch={false} className={`rounded ${focusRing}`} title="Made by a snapshot policy (pruned by its retention)">
+              <Badge tone="slate">policy #{policyId}</Badge>
             </Link>
           )}
           {lv.mergeFailed ? (

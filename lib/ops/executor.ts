@@ -47,9 +47,10 @@ export function parseProgress(kind: 'qemu-img' | 'merge', chunk: string): number
   return last;
 }
 
+const MiB = 1024 * 1024;
+
 /** " (96 of 128 MiB, 4.1 MiB/s, 8 s left)": a copy's progress (backups, issue 11) in bytes, throughput and ETA. */
 export function byteProgress(total: number, percent: number, elapsedMs: number): string {
-  const MiB = 1024 * 1024;
   const done = (total * percent) / 100;
   const rate = elapsedMs > 0 ? done / (elapsedMs / 1000) : 0;
   const eta = rate > 0 ? Math.round((total - done) / rate) : null;
@@ -116,7 +117,6 @@ async function runPipe(
   const r = await pipeBetween({ runner: fromRunner, argv: step.from.argv }, { runner: toRunner, argv: step.to.argv }, {
     timeoutMs: step.timeoutMs,
     onBytes: (n) => {
-      const MiB = 1024 * 1024;
       const elapsed = performance.now() - t0;
       if (step.bytes) {
         const pct = Math.min(100, (n / step.bytes) * 100);
@@ -142,7 +142,6 @@ async function runPipe(
       stderr: o.ok ? null : o.stderr,
     });
   }
-  const MiB = 1024 * 1024;
   const summary = `${r.bytes} bytes streamed from ${step.from.host} to ${step.to.host} in ${(durationMs / 1000).toFixed(1)} s (${(r.bytes / MiB / Math.max(durationMs / 1000, 0.001)).toFixed(1)} MiB/s)\n`;
   return {
     ok: r.ok,
