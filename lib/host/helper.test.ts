@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -30,6 +30,31 @@ describe('access mode (issue 16)', () => {
     await expect(r.run(['cat', '/etc/shadow'])).rejects.toMatchObject({ exitCode: 126, stderr: expect.stringMatching(/not sent to the host helper/) as unknown });
     expect(await r.run(['id'], { reject: false })).toMatchObject({ exitCode: 126 });
     expect(Date.now() - t0).toBeLessThan(2000);
+  });
+});
+
+describe('a helper-mode host whose key reaches a shell', () => {
+  it('gets its version asked once, and no verb line: a shell would run it', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'cw-'));
+    const log = path.join(dir, 'sent');
+    // A fake ssh: logs the remote command (its last argument) and answers like a login shell that has no helper.
+    writeFileSync(path.join(dir, 'ssh'), `#!/bin/sh\nfor a; do last=$a; done\necho "$last" >>'${log}'\necho "bash: line 1: \${last%% *}: command not found" >&2\nexit 127\n`);
+    chmodSync(path.join(dir, 'ssh'), 0o755);
+    const saved = process.env.PATH;
+    process.env.PATH = `${dir}:${saved ?? ''}`;
+    try {
+      const r = new SshRunner('kvm9', { host: 'kvm9', port: 22, user: 'root' }, { controlDir: path.join(dir, 'c'), access: 'helper' });
+      await expect(r.run(lvremoveArgv({ vg: 'vg0', lv: 'web_snap' }))).rejects.toMatchObject({ exitCode: 126, stderr: expect.stringMatching(/host helper does not answer on kvm9.*host:install -- kvm9/) as unknown });
+      expect(await r.run(lvremoveArgv({ vg: 'vg0', lv: 'web_snap' }), { reject: false })).toMatchObject({ exitCode: 126 });
+      expect(await r.helperState()).toMatchObject({ status: 'missing' });
+      expect(readFileSync(log, 'utf8')).toBe('version\n');
+      // In shell mode the same runner would have sent the quoted argv: the fake ssh sees it.
+      const shell = new SshRunner('kvm9', { host: 'kvm9', port: 22, user: 'root' }, { controlDir: path.join(dir, 'c'), access: 'shell' });
+      expect((await shell.run(lvremoveArgv({ vg: 'vg0', lv: 'web_snap' }), { reject: false })).exitCode).toBe(127);
+      expect(readFileSync(log, 'utf8')).toBe('version\nlvremove -y vg0/web_snap\n');
+    } finally {
+      process.env.PATH = saved;
+    }
   });
 });
 

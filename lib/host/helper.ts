@@ -1,5 +1,4 @@
-import 'server-only';
-import type { SshRunner } from './ssh';
+// Not server-only: pure logic over a runner it is given (lib/host/ssh.ts uses it; scripts import ssh.ts).
 import { helperVersionLine } from './verbs';
 
 import type { HelperStatus } from './helper-status';
@@ -7,7 +6,12 @@ import type { HelperStatus } from './helper-status';
 export type { HelperStatus };
 
 /** Reads `cowherd-host version` through the host's key and compares it with this Cowherd's helper. */
-export async function checkHelper(runner: Pick<SshRunner, 'helperVersion' | 'hostId'>): Promise<HelperStatus> {
+export interface VersionAsker {
+  readonly hostId: string;
+  helperVersion(): Promise<{ stdout: string; stderr: string; exitCode: number }>;
+}
+
+export async function checkHelper(runner: VersionAsker): Promise<HelperStatus> {
   const expected = helperVersionLine();
   const fix = `run \`npm run host:install -- ${runner.hostId}\` on the Cowherd server`;
   try {

@@ -2,7 +2,6 @@ import 'server-only';
 import { config, findHost, type HostConfig } from '@/lib/config/hosts';
 import { env } from '@/lib/env';
 import { LocalRunner } from './local';
-import { checkHelper } from './helper';
 import type { HelperStatus } from './helper-status';
 import { defaultControlDir, SshRunner } from './ssh';
 import type { HostRunner } from './types';
@@ -11,9 +10,6 @@ export { CommandError, type HostRunner, type RunOptions, type RunResult } from '
 export type { HelperStatus } from './helper-status';
 
 const runners = new Map<string, HostRunner>();
-const helperChecks = new Map<string, { at: number; p: Promise<HelperStatus> }>();
-/** A check that found no working helper is made again after this long (inventory pages poll every few seconds). */
-const HELPER_RECHECK_MS = 30_000;
 
 export function runnerFor(host: HostConfig): HostRunner {
   let r = runners.get(host.id);
@@ -28,26 +24,16 @@ export function runnerFor(host: HostConfig): HostRunner {
       : new LocalRunner(host.id, timeout);
     runners.set(host.id, r);
     // Issue 16: at the first use of a helper host, ask its helper's version (shown with the host's inventory).
-    if (r instanceof SshRunner && r.access === 'helper') helperChecks.set(host.id, { at: Date.now(), p: checkHelper(r) });
+    if (r instanceof SshRunner && r.access === 'helper') void r.helperState();
   }
   return r;
 }
 
-/**
- * The host helper's state on a host in helper mode (null for shell and local hosts). A good answer is kept; one that
- * found no working helper is asked again after HELPER_RECHECK_MS (the admin may have run `npm run host:install`).
- */
+/** The host helper's state on a host in helper mode (null for shell and local hosts); see SshRunner.helperState. */
 export async function helperStatus(host: HostConfig): Promise<HelperStatus | null> {
   const r = runnerFor(host);
   if (!(r instanceof SshRunner) || r.access !== 'helper') return null;
-  let c = helperChecks.get(host.id);
-  if (!c) {
-    c = { at: Date.now(), p: checkHelper(r) };
-    helperChecks.set(host.id, c);
-  }
-  const s = await c.p;
-  if (s.status !== 'ok' && Date.now() - c.at > HELPER_RECHECK_MS) helperChecks.delete(host.id);
-  return s;
+  return r.helperState();
 }
 
 export function runner(hostId: string): HostRunner {

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { lstatOrNull, myUid } from '@/lib/fs/private';
 import { spawnCommand } from './exec';
 import { shellJoin } from './quote';
+import { checkHelper, type HelperStatus } from './helper';
 import { toVerbLine } from './verbs';
 import { CommandError, type HostRunner, type RunOptions, type RunResult } from './types';
 
@@ -130,6 +131,9 @@ export function sshArgs(target: SshTarget, opts: SshRunnerOptions = {}, hostId?:
   return args;
 }
 
+/** A check that found no working helper is made again after this long (pages poll hosts every few seconds). */
+export const HELPER_RECHECK_MS = 30_000;
+
 /**
  * The command line ssh sends for argv: in "helper" mode the verb line (or an error: no verb, nothing is sent), in
  * "shell" mode every argument quoted by shellJoin.
@@ -145,6 +149,7 @@ export class SshRunner implements HostRunner {
   readonly transport = 'ssh' as const;
   readonly access: 'helper' | 'shell';
   private readonly baseArgs: string[];
+  private helperCheck?: { at: number; p: Promise<HelperStatus> };
   private readonly controlDir: string;
 
   constructor(
@@ -166,12 +171,37 @@ export class SshRunner implements HostRunner {
       if (options.reject === false) return Promise.resolve(refused);
       return Promise.reject(new CommandError({ hostId: this.hostId, argv, exitCode: 126, stdout: '', stderr: remote.error, failure: 'exit' }));
     }
-    return this.runRemote(argv, remote.command, options);
+    if (this.access === 'shell') return this.runRemote(argv, remote.command, options);
+    // Helper mode: the helper's version is asked once, before the first command. Where no helper answers (the key
+    // reaches a shell), verb lines are not sent at all: a shell would read them as commands of its own.
+    return this.helperState().then((s) => {
+      if (s.status !== 'missing') return this.runRemote(argv, remote.command, options);
+      const stderr = s.message ?? 'the host helper does not answer';
+      if (options.reject === false) return { stdout: '', stderr, exitCode: 126, durationMs: 0 };
+      throw new CommandError({ hostId: this.hostId, argv, exitCode: 126, stdout: '', stderr, failure: 'exit' });
+    });
+  }
+
+  /**
+   * The host helper's state (issue 16), asked at the first command: a good answer is kept; one that found no
+   * working helper is asked again after HELPER_RECHECK_MS (the admin may have run `npm run host:install` since).
+   */
+  helperState(): Promise<HelperStatus> {
+    const c = this.helperCheck;
+    if (c) {
+      void c.p.then((s) => {
+        if (s.status !== 'ok' && this.helperCheck === c && Date.now() - c.at > HELPER_RECHECK_MS) this.helperCheck = undefined;
+      });
+      return c.p;
+    }
+    const p = checkHelper(this);
+    this.helperCheck = { at: Date.now(), p };
+    return p;
   }
 
   /** `version` of the host helper (issue 16): sent as is, whatever the mode. */
   helperVersion(options: RunOptions = {}): Promise<RunResult> {
-    return this.runRemote(['cowherd-host', 'version'], 'version', { reject: false, timeoutMs: 15_000, ...options });
+    return this.runRemote(['cowherd-host', 'version'], 'version', { reject: false, ...options });
   }
 
   private runRemote(argv: readonly string[], command: string, options: RunOptions): Promise<RunResult> {

@@ -45,9 +45,10 @@ export async function hostInventory(hostId: string, maxAgeMs?: number | 'fresh-f
   const v = await inventoryView(hostId, maxAgeMs);
   const hostConfig = findHost(hostId);
   const hs = hostConfig ? await helperStatus(hostConfig).catch(() => null) : null;
-  const helper = hs && hs.status !== 'ok' ? hs : undefined;
+  // Unreachable needs no second message: the read's own error says it.
+  const helper = hs && (hs.status === 'missing' || hs.status === 'outdated') ? hs : undefined;
   // A host whose helper is missing refuses every read: say that first, it is the fix.
-  const error = helper?.message && v.error ? `${helper.message}; ${v.error}` : v.error;
+  const error = helper?.message && v.error && !v.error.includes(helper.message) ? `${helper.message}; ${v.error}` : v.error;
   if (!v.inventory) return { body: null, error };
   return {
     body: {
