@@ -81,7 +81,7 @@ function main(): void {
   const helperFile = path.join(import.meta.dirname, '..', 'deploy', 'cowherd-host');
   adminRun(`copy deploy/cowherd-host to ${HELPER_PATH} (root:root 0755; ${helperVersionLine()})`, `set -e; mkdir -p ${path.dirname(HELPER_PATH)}; cat >${HELPER_PATH}.new; chmod 755 ${HELPER_PATH}.new; chown 0:0 ${HELPER_PATH}.new; mv ${HELPER_PATH}.new ${HELPER_PATH}`, readFileSync(helperFile, 'utf8'));
   const conf = [...new Set([host.exportDir, host.backupDir])].map((d) => `dir ${d.replace(/\/+$/, '')}\n`).join('');
-  adminRun(`write ${HELPER_CONF}, the directories path arguments may name:\n${conf.replace(/^/gm, '    ')}`, `set -e; mkdir -p ${path.dirname(HELPER_CONF)}; cat >${HELPER_CONF}`, conf);
+  adminRun(`write ${HELPER_CONF}, the directories path arguments may name:\n${conf.trimEnd().replace(/^/gm, '    ')}`, `set -e; mkdir -p ${path.dirname(HELPER_CONF)}; cat >${HELPER_CONF}`, conf);
   console.log(`\nThe authorized_keys line for Cowherd's key (${ssh.identityFile}.pub), in ${ssh.user}'s ${keys}:\n\n  ${line}\n`);
   if (!o.from) console.log('  (add --from <the Cowherd server\'s address> so that the key works from that machine only)\n');
   if (o.apply) {
