@@ -35,25 +35,51 @@ const CANARY = `cowherd-canary-${process.pid}-${Date.now()}`;
 const onOrigin = (script: string) =>
   lab(`set -e; L=$(losetup -f --show -P /dev/vg0/files); m=$(mktemp -d); mount -t ext4 \${L}p1 $m; cd $m; ${script}; cd /; umount $m; rmdir $m; losetup -d $L`);
 
-/** What Cowherd left on the lab: mounts under its browse root and loop devices backed by vg0/files or its snapshots. */
-function leftovers(): { mounts: number; loops: number } {
+/**
+ * The mount backend's namespace holders alive on the lab: `sleep infinity` processes in a mount namespace other than
+ * init's (what `unshare --mount` started), whatever their markers say.
+ */
+const HOLDERS =
+  'for p in $(pgrep -x sleep); do [ "$(readlink /proc/$p/ns/mnt)" != "$(readlink /proc/1/ns/mnt)" ] && [ "$(tr "\\0" " " < /proc/$p/cmdline)" = "sleep infinity " ] && echo $p; done';
+/** Guest mounts under the browse root that the host's own mount namespace shows (the private namespace hides them). */
+const hostMounts = () => Number(lab("findmnt -rn -o TARGET | grep -c '^/run/cowherd/browse/' || true").trim());
+
+/**
+ * What Cowherd left on the lab: mounts under its browse root (in the host's namespace and inside every holder's),
+ * loop devices backed by vg0/files or its snapshots, and holder processes.
+ */
+function leftovers(): { mounts: number; loops: number; holders: number } {
   const out = lab(
-    "echo $(findmnt -rn -o TARGET | grep -c '^/run/cowherd/browse/') $(losetup -l -n -O BACK-FILE | grep -cE 'vg0-(e2efiles_|files$)')",
+    [
+      `h=$(${HOLDERS})`,
+      "m=$(findmnt -rn -o TARGET | grep -c '^/run/cowherd/browse/')",
+      "for p in $h; do m=$((m + $(nsenter -t $p -m findmnt -rn -o TARGET | grep -c '^/run/cowherd/browse/'))); done",
+      "echo $m $(losetup -l -n -O BACK-FILE | grep -cE 'vg0-(e2efiles_|files$)') $(echo $h | wc -w)",
+    ].join('\n'),
   ).trim();
-  const [mounts = 'x', loops = 'x'] = out.split(' ');
-  return { mounts: Number(mounts), loops: Number(loops) };
+  const [mounts = 'x', loops = 'x', holders = 'x'] = out.split(' ');
+  return { mounts: Number(mounts), loops: Number(loops), holders: Number(holders) };
 }
 
 /** The seeded origin as lab/files-seed.sh made it (a run stopped half-way leaves its change there). */
 const restoreOrigin = () =>
-  onOrigin(`printf '${ORIGINAL_HOSTS.replace(/\n/g, '\\n')}' > etc/hosts; rm -f etc/added.conf; touch -d '2026-01-02 03:04:05 UTC' etc/hosts`);
+  onOrigin(
+    `printf '${ORIGINAL_HOSTS.replace(/\n/g, '\\n')}' > etc/hosts; printf 'guest01\\n' > etc/hostname; rm -f etc/added.conf; touch -d '2026-01-02 03:04:05 UTC' etc/hosts etc/hostname`,
+  );
+/** A change that only a comparison by content finds: etc/hostname rewritten with the same size and mtime. */
+const SAME_SIZE_CHANGE = `cp -p etc/hostname /tmp/e2efiles-hn; printf 'guest02\\n' > etc/hostname; touch -r /tmp/e2efiles-hn etc/hostname; rm /tmp/e2efiles-hn`;
 
 function cleanUp() {
   lab(
     [
+      // Holders a failed run left (found by Cowherd's markers): unmount inside their namespace, then end them.
+      'for d in /run/cowherd/browse/*/H-*; do [ -e "$d" ] || continue; p=${d##*/H-}; nsenter -t $p -m sh -c \'umount $(findmnt -rn -o TARGET | grep "^/run/cowherd/browse/" | sort -r)\' 2>/dev/null; kill -9 $p 2>/dev/null; done',
       'umount $(findmnt -rn -o TARGET | grep "^/run/cowherd/browse/" | sort -r) 2>/dev/null',
       'for l in $(losetup -l -n -O NAME,BACK-FILE | grep -E "vg0-(e2efiles_|files$)" | cut -d" " -f1); do losetup -d $l; done',
       'for lv in $(lvs --noheadings -o lv_name vg0 | tr -d " " | grep "^e2efiles_"); do lvremove -y vg0/$lv >/dev/null; done',
+      // The (now empty) session directories of a run that failed: their L-loopN markers would otherwise send the next
+      // server's start-up cleanup after whatever loop device has that number by then (onOrigin's, for one).
+      'find /run/cowherd/browse -mindepth 1 -depth -type d -empty -delete 2>/dev/null',
       'true',
     ].join('\n'),
   );
@@ -116,6 +142,7 @@ test.beforeAll(async () => {
 test.afterAll(() => {
   killServer(server, 'SIGTERM');
   cleanUp();
+  restoreOrigin();
   lab('rm -rf /run/cowherd-canary');
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
@@ -128,10 +155,12 @@ test('(a) a snapshot taken before a change: old size and mtime, same bytes, the 
     .map(Number);
   expect(size).toBe(Buffer.byteLength(ORIGINAL_HOSTS));
   lab(`lvcreate -q -s -L 32M -n ${SNAP} vg0/files >/dev/null`);
-  onOrigin(`printf '10.0.0.9 cache.internal cache\\n' >> etc/hosts; echo new > etc/added.conf`);
+  onOrigin(`printf '10.0.0.9 cache.internal cache\\n' >> etc/hosts; echo new > etc/added.conf; ${SAME_SIZE_CHANGE}`);
 
   const admin = await login();
-  const fss = await getJson<{ filesystems: { id: string; type: string; label: string; browsable: boolean }[] }>(admin, `${API(SNAP)}/filesystems`);
+  const fss = await getJson<{ filesystems: { id: string; type: string; label: string; browsable: boolean }[]; isolation: string }>(admin, `${API(SNAP)}/filesystems`);
+  // The lab has util-linux's unshare and nsenter: the session's mounts live in a private mount namespace.
+  expect(fss.isolation).toBe('private-namespace');
   expect(fss.filesystems.map((f) => [f.id, f.type, f.label, f.browsable])).toEqual([
     ['p1', 'ext4', 'guestroot', true],
     ['p2', 'xfs', 'guestdata', true],
@@ -157,6 +186,14 @@ test('(a) a snapshot taken before a change: old size and mtime, same bytes, the 
   expect(dir.added.map((e) => e.name)).toEqual(['added.conf']);
   expect(dir.removed).toEqual([]);
   expect(dir.changed.map((c) => c.name)).toEqual(['hosts']);
+  // By content on request: etc/hostname has the same size and mtime but other bytes.
+  const byContent = await getJson<{ changed: { name: string; contentChanged: boolean | null }[]; byContent: boolean }>(admin, `${API(SNAP)}/files/diff${q({ fs: 'p1', path: '/etc', hash: '1' })}`);
+  expect(byContent.byContent).toBe(true);
+  // By name: the order of a listing is the file system's directory order (ext4 hashes names with a per-mkfs seed).
+  expect(byContent.changed.map((c) => [c.name, c.contentChanged]).sort()).toEqual([
+    ['hostname', true],
+    ['hosts', null],
+  ]);
 
   const tgz = await get(admin, `${API(SNAP)}/files/archive${q({ fs: 'p1', path: '/etc' })}`);
   expect(tgz.status).toBe(200);
@@ -246,21 +283,26 @@ test('(c) nothing stays mounted: after the idle timeout, after SIGKILL and resta
   const browse = async (lv: string) => {
     expect((await get(admin, `${API(lv)}/files/diff${q({ fs: 'p1', path: '/etc/hosts' })}`)).status).toBe(200);
     // At least the snapshot's and the origin's ext4 mounted, their loop devices attached (more when an earlier test
-    // of this file still has a session, with the XFS partition too, that has not reached its idle timeout yet).
+    // of this file still has a session, with the XFS partition too, that has not reached its idle timeout yet)...
     const now = leftovers();
     expect(now.mounts).toBeGreaterThanOrEqual(2);
     expect(now.loops).toBeGreaterThanOrEqual(2);
+    expect(now.holders).toBeGreaterThanOrEqual(1);
+    // ...and all of them inside the session's private namespace: the host's own findmnt shows none.
+    expect(hostMounts()).toBe(0);
   };
 
   await browse(SNAP);
-  await expect.poll(leftovers, { timeout: (IDLE_S + 40) * 1000, intervals: [3000] }).toEqual({ mounts: 0, loops: 0 });
+  await expect.poll(leftovers, { timeout: (IDLE_S + 40) * 1000, intervals: [3000] }).toEqual({ mounts: 0, loops: 0, holders: 0 });
 
   await browse(SNAP);
   killServer(server, 'SIGKILL');
   await new Promise((r) => setTimeout(r, 1000));
-  expect(leftovers()).toEqual({ mounts: 2, loops: 2 });
+  // The holder outlives the server (nothing but Cowherd's cleanup ends it), with the mounts inside its namespace.
+  expect(leftovers()).toEqual({ mounts: 2, loops: 2, holders: 1 });
+  expect(hostMounts()).toBe(0);
   server = await startServer({ port: PORT, dataDir, config, timeoutMs: HOST_MS, env: { COWHERD_BROWSE_IDLE_S: String(IDLE_S) } });
-  await expect.poll(leftovers, { timeout: 60_000, intervals: [2000] }).toEqual({ mounts: 0, loops: 0 });
+  await expect.poll(leftovers, { timeout: 60_000, intervals: [2000] }).toEqual({ mounts: 0, loops: 0, holders: 0 });
   expect(lab('ls -A /run/cowherd/browse | wc -l').trim()).toBe('0');
 
   // A merge with the origin mounted would be delayed ("origin is open"): Cowherd unmounts first, and the merge puts
@@ -271,7 +313,7 @@ test('(c) nothing stays mounted: after the idle timeout, after SIGKILL and resta
   expect(merge.status(), await merge.text()).toBe(202);
   const mj = await waitForJob<{ status: string; error: string | null }>(api, ((await merge.json()) as { job: { id: number } }).job.id, { timeoutMs: 240_000, intervalMs: 2000 });
   expect(mj.status, mj.error ?? '').toBe('succeeded');
-  expect(leftovers()).toEqual({ mounts: 0, loops: 0 });
+  expect(leftovers()).toEqual({ mounts: 0, loops: 0, holders: 0 });
   expect(onOrigin('cat etc/hosts; ls etc | grep -c added.conf || true')).toBe(`${ORIGINAL_HOSTS}0\n`);
 
   const rm = 'e2efiles_r';
@@ -281,7 +323,7 @@ test('(c) nothing stays mounted: after the idle timeout, after SIGKILL and resta
   expect(remove.status(), await remove.text()).toBe(202);
   const rj = await waitForJob<{ status: string; error: string | null }>(api, ((await remove.json()) as { job: { id: number } }).job.id, { timeoutMs: 240_000, intervalMs: 2000 });
   expect(rj.status, rj.error ?? '').toBe('succeeded');
-  expect(leftovers()).toEqual({ mounts: 0, loops: 0 });
+  expect(leftovers()).toEqual({ mounts: 0, loops: 0, holders: 0 });
   await api.dispose();
   await admin.dispose();
 });
@@ -298,14 +340,23 @@ test('(d) the snapshot page: facts, Browse files, preview, comparison', async ({
   await expect(page.getByRole('heading', { name: `Snapshot vg0/${snap}` })).toBeVisible();
   await expect(page.getByText('vg0/files', { exact: true })).toBeVisible();
   await expect(page.getByText('COW-table size')).toBeVisible();
+  // lvdisplay's "Snapshot chunk size": lvcreate's default for a 16 MiB snapshot is 4 KiB.
+  await expect(page.getByText('Snapshot chunk size').locator('xpath=following-sibling::dd[1]')).toHaveText('4 KiB');
   await page.getByRole('button', { name: 'Browse p1' }).click({ timeout: HOST_MS });
   await page.getByRole('button', { name: 'etc/' }).click({ timeout: HOST_MS });
   await expect(page.getByText('→ /etc/shadow')).toBeVisible({ timeout: HOST_MS });
   await page.getByRole('button', { name: 'Preview hosts' }).click();
   await expect(page.getByRole('region', { name: 'Preview of /etc/hosts' })).toContainText('10.0.0.5 db.internal db', { timeout: HOST_MS });
   await page.screenshot({ path: 'screenshots/files-1-browse.png', fullPage: true });
+  // Only a comparison by content sees this change (same size, same mtime); the origin is put back in afterAll.
+  onOrigin(SAME_SIZE_CHANGE);
   await page.getByRole('button', { name: 'Compare this directory with the origin' }).click();
-  await expect(page.getByRole('region', { name: 'Comparison of /etc' })).toContainText('unchanged', { timeout: HOST_MS });
+  const cmp = page.getByRole('region', { name: 'Comparison of /etc' });
+  await expect(cmp).toContainText('unchanged', { timeout: HOST_MS });
+  await expect(cmp).toContainText('Changed (0)');
+  await cmp.getByRole('button', { name: 'Compare contents too' }).click();
+  await expect(cmp).toContainText('hostname (content only)', { timeout: HOST_MS });
+  await expect(cmp).toContainText('Files of the same size were also compared by content.');
   await page.screenshot({ path: 'screenshots/files-2-compare.png', fullPage: true });
   await ctx.close();
 });

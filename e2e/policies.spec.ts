@@ -234,6 +234,12 @@ test('a run that takes longer than the interval is not started twice; SIGKILL du
   // Never two at once: each run that ran started after the one before it had finished.
   const ran = seen.filter((r) => r.result !== 'skipped' && r.finishedAt).sort((a, b) => a.id - b.id);
   for (let i = 1; i < ran.length; i++) expect(Date.parse(ran[i]!.startedAt)).toBeGreaterThanOrEqual(Date.parse(ran[i - 1]!.finishedAt!));
+  // The runs API filters what the skips crowd out: ?result= and ?limit=.
+  const finished = ((await (await api.get(`/api/policies/${id}/runs?result=ok,failed&limit=1000`)).json()) as { runs: Run[] }).runs;
+  expect(finished.length).toBeGreaterThanOrEqual(2);
+  expect(finished.every((r) => r.result === 'ok' || r.result === 'failed')).toBe(true);
+  expect(((await (await api.get(`/api/policies/${id}/runs?limit=1`)).json()) as { runs: Run[] }).runs).toHaveLength(1);
+  expect((await api.get(`/api/policies/${id}/runs?result=done`)).status()).toBe(400);
 
   // Kill the server while a run has a job under way.
   let victim: Run | undefined;

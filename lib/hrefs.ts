@@ -18,6 +18,8 @@ export const hrefs = {
   merge: (host: string, vg: string, snapshot: string) => hostPath(host, 'merge', { vg, snapshot }),
   /** "Back up now" (issue 11). */
   backup: (host: string, vg: string, lv: string) => hostPath(host, 'backup', { vg, lv }),
+  /** "Move or copy to another host" (issue 14), by the guest's UUID. */
+  move: (host: string, guest: string) => hostPath(host, 'move', { guest }),
   vg: (host: string, vg: string) => `/vgs/${encodeURIComponent(host)}/${encodeURIComponent(vg)}`,
   /** A snapshot's own page (issue 13): its facts, fill history, actions and files. */
   snapshot: (host: string, vg: string, lv: string) =>

@@ -9,7 +9,7 @@ interface Ctx {
   lab: string;
   runner: SshRunner;
   sh: (script: string) => Promise<string>;
-  startServer: (o: { port: number; dataDir: string; config: string; env: Record<string, string> }) => ChildProcess;
+  startServer: (o: { port: number; dataDir: string; config: string; env: Record<string, string>; root?: string }) => ChildProcess;
   waitUp: (base: string) => Promise<void>;
   login: (base: string) => Promise<string>;
 }
@@ -19,11 +19,21 @@ const BASE = `http://127.0.0.1:${PORT}`;
 const CPU_WINDOW_S = Number(process.env.BENCH_CPU_S ?? 60);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Busy CPU seconds of the whole lab VM since boot, from its /proc/stat (USER_HZ = 100). */
+/**
+ * CPU seconds the lab has spent on Cowherd's kind of work since boot: every sshd process (the listener's reaped
+ * children included: an ssh session's shell and the vgs, lvs, dmsetup and virsh it ran end up in their parents'
+ * cutime/cstime when they exit) plus libvirtd and virtlogd (virsh asks libvirtd, which does the work). Read from
+ * /proc/PID/stat (utime, stime, cutime, cstime; USER_HZ = 100).
+ *
+ * Not the whole VM's /proc/stat: agent01 boots a real kernel under emulation inside the emulated lab, and its CPU
+ * (tens of seconds a minute, varying) and a busy machine around the lab swamp the figure (measured 2026-11-30: the
+ * lab "alone" at 21-46 s/min while helpers' labs ran).
+ */
 async function labCpuSeconds(sh: Ctx['sh']): Promise<number> {
-  const f = (await sh('head -1 /proc/stat')).trim().split(/\s+/).slice(1).map(Number);
-  const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = f;
-  return (user + nice + system + irq + softirq + steal) / 100;
+  const out = await sh('for p in $(pgrep -x sshd) $(pgrep -x libvirtd) $(pgrep -x virtlogd); do cut -d" " -f14-17 /proc/$p/stat 2>/dev/null; done');
+  let ticks = 0;
+  for (const line of out.trim().split('\n')) for (const x of line.trim().split(/\s+/)) ticks += Number(x) || 0;
+  return ticks / 100;
 }
 
 async function cpuPerMinute(ctx: Ctx, windowS: number): Promise<number> {
@@ -33,9 +43,9 @@ async function cpuPerMinute(ctx: Ctx, windowS: number): Promise<number> {
   return ((b - a) * 60) / windowS;
 }
 
-async function withServer<T>(ctx: Ctx, name: string, config: string, env: Record<string, string>, fn: (cookie: string) => Promise<T>): Promise<T> {
+async function withServer<T>(ctx: Ctx, name: string, config: string, env: Record<string, string>, fn: (cookie: string) => Promise<T>, root?: string): Promise<T> {
   const dataDir = path.join(ctx.lab, `bench-${name}`);
-  const server = ctx.startServer({ port: PORT, dataDir, config, env });
+  const server = ctx.startServer({ port: PORT, dataDir, config, env, root });
   try {
     await ctx.waitUp(BASE);
     return await fn(await ctx.login(BASE));
@@ -53,10 +63,27 @@ export async function benchMonitoring(ctx: Ctx): Promise<void> {
   console.log(`\nMonitoring cost on the lab (busy CPU seconds per minute, ${CPU_WINDOW_S} s windows)...`);
   const idle = await cpuPerMinute(ctx, CPU_WINDOW_S);
   const warm = async () => sleep(10_000); // the first full read and its ssh master
-  const before = await withServer(ctx, 'cpu-before', labConfig, { COWHERD_POLL_MS: '5000', COWHERD_INVENTORY_MS: '1000' }, async () => {
-    await warm();
-    return cpuPerMinute(ctx, CPU_WINDOW_S);
-  });
+  // "Before" is Cowherd as it was before the device-mapper fast path (BENCH_BEFORE_DIR: a built checkout of
+  // 2f65c02, the commit before it; README says how): every 5 s poll a full read with three virsh processes and
+  // the old framing. Without it, today's full read at every poll stands in (cheaper than the old one, so the
+  // ratio is understated).
+  const beforeDir = process.env.BENCH_BEFORE_DIR;
+  // The old code's hosts file had fewer keys (and refuses unknown ones): only those it knew.
+  const beforeConfig = path.join(ctx.lab, 'bench-before.config.json');
+  const labHosts = (JSON.parse(readFileSync(labConfig, 'utf8')) as { hosts: { id: string; name?: string; ssh?: unknown; exportDir?: string }[] }).hosts;
+  writeFileSync(beforeConfig, JSON.stringify({ hosts: labHosts.map(({ id, name, ssh, exportDir }) => ({ id, name, ssh, exportDir })) }));
+  const before = await withServer(
+    ctx,
+    'cpu-before',
+    beforeDir ? beforeConfig : labConfig,
+    { COWHERD_POLL_MS: '5000', COWHERD_INVENTORY_MS: '1000' },
+    async () => {
+      await warm();
+      return cpuPerMinute(ctx, CPU_WINDOW_S);
+    },
+    beforeDir,
+  );
+  console.log(`  before: ${beforeDir ? `the build in ${beforeDir}` : "today's full read at every poll (set BENCH_BEFORE_DIR for the old code)"}`);
   const after = await withServer(ctx, 'cpu-after', labConfig, { COWHERD_POLL_MS: '5000', COWHERD_INVENTORY_MS: '60000' }, async () => {
     await warm();
     return cpuPerMinute(ctx, CPU_WINDOW_S);
@@ -64,7 +91,7 @@ export async function benchMonitoring(ctx: Ctx): Promise<void> {
   const b = Math.max(0, before - idle);
   const a = Math.max(0.001, after - idle);
   console.table([
-    { run: 'lab alone (no Cowherd)', 'CPU s/min': idle.toFixed(2) },
+    { run: 'lab alone (no Cowherd): sshd and libvirtd', 'CPU s/min': idle.toFixed(2) },
     { run: 'before: full read every 5 s', 'CPU s/min': before.toFixed(2), 'Cowherd share': b.toFixed(2) },
     { run: 'after: dm poll every 5 s, full read every 60 s', 'CPU s/min': after.toFixed(2), 'Cowherd share': a.toFixed(2) },
   ]);
@@ -79,14 +106,19 @@ export async function benchMonitoring(ctx: Ctx): Promise<void> {
   writeFileSync(config20, JSON.stringify({ hosts: ids.map((id) => ({ id, name: id, ssh: lab.hosts[0]?.ssh })) }));
   const pollMs = 5000;
   const ages = await withServer(ctx, '20-hosts', config20, { COWHERD_POLL_MS: String(pollMs) }, async (cookie) => {
-    // Until every host was read once, then 30 s of samples from /metrics (which never reads a host itself).
+    // Until every host was read once, then 60 s of samples from /metrics (which never reads a host itself).
     const read = async () => {
       const text = await (await fetch(`${BASE}/metrics`, { headers: { cookie } })).text();
       return new Map([...text.matchAll(/^cowherd_host_read_age_seconds\{host="([^"]+)"\} ([\d.e+-]+)$/gm)].map((m) => [m[1] ?? '', Number(m[2])]));
     };
-    for (let i = 0; i < 120 && (await read()).size < ids.length; i++) await sleep(1000);
+    // The first full reads of 20 "hosts" all land on the one lab VM at once (20 ssh handshakes and inventories
+    // under emulation): wait for them, then measure the steady state, which is what an administrator lives with.
+    const t0 = Date.now();
+    for (let i = 0; i < 300 && (await read()).size < ids.length; i++) await sleep(1000);
+    console.log(`  20 hosts: all read once after ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+    await sleep(10_000);
     const worst = new Map<string, number>();
-    for (let i = 0; i < 30; i++) {
+    for (let i = 0; i < 60; i++) {
       for (const [h, age] of await read()) worst.set(h, Math.max(worst.get(h) ?? 0, age));
       await sleep(1000);
     }

@@ -55,10 +55,11 @@ function startServer(): ChildProcess {
 }
 
 /** A production server on the lab; the caller's env wins (intervals for the monitoring figures). */
-function startBenchServer(o: { port: number; dataDir: string; config: string; env: Record<string, string> }): ChildProcess {
+function startBenchServer(o: { port: number; dataDir: string; config: string; env: Record<string, string>; root?: string }): ChildProcess {
   rmSync(o.dataDir, { recursive: true, force: true });
-  const child = spawn(process.execPath, [path.join(ROOT, 'node_modules/next/dist/bin/next'), 'start', '-H', '127.0.0.1', '-p', String(o.port)], {
-    cwd: ROOT,
+  const root = o.root ?? ROOT;
+  const child = spawn(process.execPath, [path.join(root, 'node_modules/next/dist/bin/next'), 'start', '-H', '127.0.0.1', '-p', String(o.port)], {
+    cwd: root,
     env: {
       ...process.env,
       NODE_ENV: 'production',
@@ -113,6 +114,16 @@ async function main() {
     throw new Error('no production build: run npm run build first');
   }
   console.log(`bench: lab ${host?.ssh?.host}:${host?.ssh?.port}, ${RUNS} runs per figure (median)`);
+  // BENCH_INVENTORY=0: only the monitoring (and backup) parts, e.g. to re-measure them on a quieter machine.
+  if (process.env.BENCH_INVENTORY !== '0') await benchInventory();
+  if (process.env.BENCH_MONITORING !== '0') {
+    await benchMonitoring({ lab: LAB, runner, sh, startServer: startBenchServer, waitUp, login });
+  }
+  // issue 11
+  if (process.env.BENCH_BACKUP !== '0') await benchBackup({ lab: LAB, runner, sh, startServer: startBenchServer, waitUp, login });
+}
+
+async function benchInventory() {
   const base = await createBigVg(sh);
   const server = startServer();
   const rows: string[][] = [];
@@ -186,11 +197,6 @@ async function main() {
     server.kill('SIGTERM');
     await removeBigHost(sh);
   }
-  if (process.env.BENCH_MONITORING !== '0') {
-    await benchMonitoring({ lab: LAB, runner, sh, startServer: startBenchServer, waitUp, login });
-  }
-  // issue 11
-  if (process.env.BENCH_BACKUP !== '0') await benchBackup({ lab: LAB, runner, sh, startServer: startBenchServer, waitUp, login });
 }
 
 main().catch((e: unknown) => {

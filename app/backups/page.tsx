@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { ProtectBackupButton } from '@/components/backups/protect-backup-button';
 import { PageHeader } from '@/components/ui/page-header';
 import { card, input, label, primaryButton, td, th } from '@/components/wizards/styles';
 import { requirePageUser } from '@/lib/auth/guard';
@@ -22,7 +23,7 @@ const CONSISTENCY_WORDS: Record<string, string> = {
 
 /** The backup catalogue (issue 11), filtered by host, VG, LV or guest; "unknown files" on request (reads the hosts). */
 export default async function BackupsPage({ searchParams }: { searchParams: SearchParams }) {
-  await requirePageUser();
+  const me = await requirePageUser();
   const sp = await searchParams;
   const pick = (k: string) => {
     const v = param(sp, k);
@@ -67,6 +68,7 @@ export default async function BackupsPage({ searchParams }: { searchParams: Sear
                 <th className={th}>Size</th>
                 <th className={th}>Where</th>
                 <th className={th}>Verified</th>
+                <th className={th}>Made by</th>
                 <th className={th}>Actions</th>
               </tr>
             </thead>
@@ -92,7 +94,22 @@ export default async function BackupsPage({ searchParams }: { searchParams: Sear
                     <td className={td}>
                       {b.lastVerifyOk === false ? <span className="font-semibold text-red-700">failed</span> : b.lastVerifiedAt ? `ok, ${formatAge(b.lastVerifiedAt, now)}` : '—'}
                     </td>
+                    <td className={td}>
+                      {b.policyId !== null ? (
+                        <Link className="text-cow-700 hover:underline" href={`/policies/${b.policyId}`}>
+                          policy #{b.policyId}
+                        </Link>
+                      ) : (
+                        'manual'
+                      )}
+                      {b.protected ? <span className="ml-2 rounded bg-violet-100 px-1.5 py-0.5 text-xs font-semibold text-violet-800">protected</span> : null}
+                    </td>
                     <td className={`${td} whitespace-nowrap`}>
+                      {me.role !== 'viewer' ? (
+                        <span className="mr-3">
+                          <ProtectBackupButton id={b.id} isProtected={b.protected} />
+                        </span>
+                      ) : null}
                       <Link className="mr-3 text-cow-700 hover:underline" href={act('verify')} aria-label={`Verify backup ${b.id}`}>
                         Verify
                       </Link>

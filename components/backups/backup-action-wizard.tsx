@@ -18,11 +18,31 @@ const TITLES: Record<BackupAction, string> = { restore: 'Restore a backup', veri
  * Restore, verify or delete one backup of the catalogue (issue 11). Restore: to a new LV (the default, name
  * suggested) or over the original volume (typed name; a safety snapshot first when the VG has room).
  */
-export function BackupActionWizard({ host, action, backup, vgs }: { host: string; action: BackupAction; backup: BackupRecord; vgs: string[] }) {
+export function BackupActionWizard({
+  host,
+  action,
+  backup,
+  vgs,
+  vgsByHost = { [host]: vgs },
+}: {
+  host: string;
+  action: BackupAction;
+  backup: BackupRecord;
+  vgs: string[];
+  /** The VGs of every configured host: a restore can write to another host than the one holding the file. */
+  vgsByHost?: Record<string, string[]>;
+}) {
   const wizard = useWizard(host);
   const fileName = backup.file.slice(backup.file.lastIndexOf('/') + 1);
   const [mode, setMode] = useState<'new' | 'overwrite'>('new');
+  const [toHost, setToHost] = useState(host);
+  const hostVgs = vgsByHost[toHost] ?? [];
   const [vg, setVg] = useState(vgs.includes(backup.vg) ? backup.vg : (vgs[0] ?? backup.vg));
+  const pickHost = (id: string) => {
+    setToHost(id);
+    const list = vgsByHost[id] ?? [];
+    setVg(list.includes(backup.vg) ? backup.vg : (list[0] ?? backup.vg));
+  };
   const [name, setName] = useState(`${backup.lv.slice(0, 90)}_restored`);
   const [confirm, setConfirm] = useState('');
   const shell = (children: React.ReactNode) => (
@@ -48,7 +68,7 @@ export function BackupActionWizard({ host, action, backup, vgs }: { host: string
     e.preventDefault();
     if (action === 'verify') wizard.review({ operation: 'verify-backup', params: { backupId: backup.id } });
     else if (action === 'delete') wizard.review({ operation: 'delete-backup', params: { backupId: backup.id, confirmName: confirm } });
-    else if (mode === 'new') wizard.review({ operation: 'restore-backup', params: { backupId: backup.id, target: { vg, name } } });
+    else if (mode === 'new') wizard.review({ operation: 'restore-backup', params: { backupId: backup.id, target: { ...(toHost !== host ? { host: toHost } : {}), vg, name } } });
     else wizard.review({ operation: 'restore-backup', params: { backupId: backup.id, target: { overwrite: true, confirmName: confirm } } });
   };
   const confirmWord = action === 'delete' ? fileName : backup.lv;
@@ -80,13 +100,25 @@ export function BackupActionWizard({ host, action, backup, vgs }: { host: string
             <input type="radio" name="mode" checked={mode === 'new'} onChange={() => setMode('new')} /> To a new volume (the original is not touched)
           </label>
           {mode === 'new' ? (
-            <div className="grid gap-4 pl-6 sm:grid-cols-2">
+            <div className="grid gap-4 pl-6 sm:grid-cols-3">
+              <div>
+                <label htmlFor="to-host" className={label}>
+                  Host
+                </label>
+                <select id="to-host" value={toHost} onChange={(e) => pickHost(e.target.value)} className={input}>
+                  {Object.keys(vgsByHost).map((id) => (
+                    <option key={id} value={id}>
+                      {id === host ? `${id} (holds the file)` : `${id} (streamed through Cowherd)`}
+                    </option>
+                  ))}
+                </select>
+              </div>
               <div>
                 <label htmlFor="vg" className={label}>
                   Volume group
                 </label>
                 <select id="vg" value={vg} onChange={(e) => setVg(e.target.value)} className={input}>
-                  {vgs.map((v) => (
+                  {hostVgs.map((v) => (
                     <option key={v}>{v}</option>
                   ))}
                 </select>

@@ -15,6 +15,8 @@ export interface BackupVolumeFacts {
   sizeBytes: number;
   guests: { name: string; state: string; agent: boolean }[];
   backupDir: string;
+  /** Every configured host, with its backupDir: a backup can go to any of them (issue 11, between hosts). */
+  hosts: { id: string; backupDir: string }[];
 }
 
 /**
@@ -25,6 +27,8 @@ export function BackupVolumeWizard({ host, facts }: { host: string; facts: Backu
   const wizard = useWizard(host);
   const [format, setFormat] = useState<'qcow2' | 'raw'>('qcow2');
   const [consistency, setConsistency] = useState<'auto' | 'freeze' | 'suspend' | 'none'>('auto');
+  const [targetHost, setTargetHost] = useState(host);
+  const targetDir = facts.hosts.find((h) => h.id === targetHost)?.backupDir ?? facts.backupDir;
   const target = `${facts.vg}/${facts.lv}`;
   const shell = (children: React.ReactNode) => (
     <WizardShell title="Back up a volume" host={host} target={target} step={wizard.step}>
@@ -47,7 +51,8 @@ export function BackupVolumeWizard({ host, facts }: { host: string; facts: Backu
   const running = facts.guests.filter((g) => g.state === 'running');
   const submit = (e: React.FormEvent) => {
     e.preventDefault();
-    wizard.review({ operation: 'backup-volume', params: { vg: facts.vg, lv: facts.lv, format, consistency } });
+    const target = targetHost !== host ? { target: { host: targetHost } } : {};
+    wizard.review({ operation: 'backup-volume', params: { vg: facts.vg, lv: facts.lv, format, consistency, ...target } });
   };
   return shell(
     <form onSubmit={submit} noValidate className="space-y-6">
@@ -61,11 +66,23 @@ export function BackupVolumeWizard({ host, facts }: { host: string; facts: Backu
           <dd className={dd}>{facts.guests.length ? facts.guests.map((g) => `${g.name} (${g.state}${g.agent ? ', agent' : ''})`).join(', ') : 'none'}</dd>
           <dt className={dt}>Written to</dt>
           <dd className={`${dd} font-mono`}>
-            {facts.backupDir}/ <span className="font-sans text-slate-500">on host {host}</span>
+            {targetDir}/ <span className="font-sans text-slate-500">on host {targetHost}</span>
           </dd>
         </dl>
       </section>
-      <section aria-label="Options" className={`${card} grid gap-4 sm:grid-cols-2`}>
+      <section aria-label="Options" className={`${card} grid gap-4 sm:grid-cols-3`}>
+        <div>
+          <label htmlFor="target-host" className={label}>
+            Target host
+          </label>
+          <select id="target-host" value={targetHost} onChange={(e) => setTargetHost(e.target.value)} className={input}>
+            {facts.hosts.map((h) => (
+              <option key={h.id} value={h.id}>
+                {h.id === host ? `${h.id} (this host)` : `${h.id} (streamed through Cowherd)`}
+              </option>
+            ))}
+          </select>
+        </div>
         <div>
           <label htmlFor="format" className={label}>
             Format
@@ -86,11 +103,14 @@ export function BackupVolumeWizard({ host, facts }: { host: string; facts: Backu
             <option value="none">none (crash-consistent)</option>
           </select>
         </div>
-        <p className="text-xs text-slate-500 sm:col-span-2">
+        <p className="text-xs text-slate-500 sm:col-span-3">
           {running.length
             ? `${running.map((g) => g.name).join(', ')} keeps running: only the moment of the snapshot is frozen or paused.`
             : 'No running guest uses this volume: the backup is consistent as it is.'}{' '}
           A snapshot is taken, copied, verified (SHA-256) and removed again, also when the copy fails.
+          {targetHost !== host
+            ? ` To ${targetHost} the bytes go raw through the Cowherd server (the hosts need no keys for each other)${format === 'qcow2' ? ' and are converted to qcow2 there' : ''}.`
+            : ''}
         </p>
       </section>
       <RefusalNotice refusal={wizard.refusal} />

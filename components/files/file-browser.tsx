@@ -6,8 +6,8 @@ import { focusRing } from '@/components/ui/button-link';
 import { Card } from '@/components/ui/card';
 import { SortableHeader, TableFrame, tdDenseClass, thDenseClass, type SortDirection } from '@/components/ui/table';
 import { formatBytes, formatDateTime } from '@/lib/format';
-import type { DiffResult, Listing, SortKey } from '@/lib/files/browse';
-import type { FileEntry, GuestFs } from '@/lib/files/parse';
+import type { FileEntry, GuestFs, SortKey } from '@/lib/files/parse';
+import type { DiffResult, Isolation, Listing } from '@/lib/files/types';
 
 const PAGE = 200;
 const btn = `rounded-md bg-white px-2.5 py-1 text-xs font-medium text-slate-700 shadow-sm ring-1 ring-inset ring-slate-300 hover:bg-slate-50 disabled:opacity-50 ${focusRing}`;
@@ -18,7 +18,20 @@ export interface FileBrowserProps {
   lv: string;
   /** Whether the snapshot has an origin to compare with. */
   hasOrigin: boolean;
+  /** The host's fileBrowse backend (what the page tells about how files are read). */
+  backend?: 'mount' | 'libguestfs';
 }
+
+const DESCRIPTION: Record<'mount' | 'libguestfs', string> = {
+  mount: 'Read-only: the snapshot is attached as a read-only loop device and mounted ro,noexec,nodev,nosuid without journal replay.',
+  libguestfs: 'Read-only: the snapshot is read inside libguestfs’ own small VM (guestfish --ro --format=raw); the host kernel never mounts it.',
+};
+
+const ISOLATION: Record<Isolation, string> = {
+  appliance: 'This session reads the file systems inside a libguestfs appliance VM.',
+  'private-namespace': 'This session’s mounts live in a private mount namespace: no other process on the host sees them.',
+  'host-namespace': 'This session’s mounts are in the host’s mount namespace (unshare/nsenter are not available on this host), under a directory only root can enter.',
+};
 
 function api(props: FileBrowserProps, tail: string, q: Record<string, string>): string {
   const base = `/api/hosts/${encodeURIComponent(props.host)}/snapshots/${encodeURIComponent(props.vg)}/${encodeURIComponent(props.lv)}/${tail}`;
@@ -38,10 +51,11 @@ function typeLabel(e: FileEntry): string {
 }
 
 /** Browse files: the file systems found, then a sortable, paged browser with preview, download and comparison. */
-export function FileBrowser({ host, vg, lv, hasOrigin }: FileBrowserProps) {
+export function FileBrowser({ host, vg, lv, hasOrigin, backend = 'mount' }: FileBrowserProps) {
   // Stable across renders, so the effects below run when the snapshot changes, not on every render.
   const props = useMemo(() => ({ host, vg, lv, hasOrigin }), [host, vg, lv, hasOrigin]);
   const [fss, setFss] = useState<GuestFs[] | null>(null);
+  const [isolation, setIsolation] = useState<Isolation | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [fs, setFs] = useState<string | null>(null);
   const [dir, setDir] = useState('/');
@@ -53,9 +67,11 @@ export function FileBrowser({ host, vg, lv, hasOrigin }: FileBrowserProps) {
   const [busy, setBusy] = useState(false);
 
   useEffect(() => {
-    void getJson<{ filesystems: GuestFs[] }>(api(props, 'filesystems', {})).then((r) => {
-      if (r.ok) setFss(r.data.filesystems);
-      else setError(r.error);
+    void getJson<{ filesystems: GuestFs[]; isolation?: Isolation }>(api(props, 'filesystems', {})).then((r) => {
+      if (r.ok) {
+        setFss(r.data.filesystems);
+        setIsolation(r.data.isolation ?? null);
+      } else setError(r.error);
     });
   }, [props]);
 
@@ -105,11 +121,11 @@ export function FileBrowser({ host, vg, lv, hasOrigin }: FileBrowserProps) {
     setPreview({ path, text, note: text === null ? 'binary file: no preview' : bytes.length >= 65536 ? 'the first 64 KiB' : undefined });
   };
 
-  const compare = async (path: string) => {
+  const compare = async (path: string, byContent = false) => {
     if (!fs) return;
     setPreview(null);
     setBusy(true);
-    const r = await getJson<DiffResult>(api(props, 'files/diff', { fs, path }));
+    const r = await getJson<DiffResult>(api(props, 'files/diff', { fs, path, ...(byContent ? { hash: '1' } : {}) }));
     setBusy(false);
     if (r.ok) setDiff(r.data);
     else setError(r.error);
@@ -130,13 +146,18 @@ export function FileBrowser({ host, vg, lv, hasOrigin }: FileBrowserProps) {
   );
 
   return (
-    <Card id="browse-files" title="Browse files" description="Read-only: the snapshot is attached as a read-only loop device and mounted ro,noexec,nodev,nosuid without journal replay.">
+    <Card id="browse-files" title="Browse files" description={DESCRIPTION[backend]}>
       {error && (
         <p role="alert" className="mb-3 rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
           {error}
         </p>
       )}
-      {fss === null && !error && <p className="text-sm text-slate-500">Looking for file systems…</p>}
+      {fss === null && !error && (
+        <p role="status" className="text-sm text-slate-500">
+          {backend === 'libguestfs' ? 'Starting the libguestfs appliance and looking for file systems… The first open of a snapshot boots a small VM: seconds with KVM, minutes without.' : 'Looking for file systems…'}
+        </p>
+      )}
+      {isolation && <p className="mb-2 text-xs text-slate-600">{ISOLATION[isolation]}</p>}
       {fss && (
         <TableFrame caption="File systems" showCaption>
           <thead>
@@ -293,14 +314,14 @@ export function FileBrowser({ host, vg, lv, hasOrigin }: FileBrowserProps) {
               {preview.text !== null && <pre className="max-h-96 overflow-auto p-3 text-xs">{preview.text}</pre>}
             </section>
           )}
-          {diff && <DiffView diff={diff} />}
+          {diff && <DiffView diff={diff} busy={busy} onCompareContents={() => void compare(diff.path, true)} />}
         </div>
       )}
     </Card>
   );
 }
 
-function DiffView({ diff }: { diff: DiffResult }) {
+function DiffView({ diff, busy, onCompareContents }: { diff: DiffResult; busy: boolean; onCompareContents: () => void }) {
   if (diff.kind === 'file') {
     return (
       <section aria-label={`Comparison of ${diff.path}`} className="rounded-md ring-1 ring-slate-200">
@@ -340,8 +361,18 @@ function DiffView({ diff }: { diff: DiffResult }) {
       <div className="grid grid-cols-3 gap-4">
         {list('Added in the origin', diff.added.map((e) => e.name))}
         {list('Removed from the origin', diff.removed.map((e) => e.name))}
-        {list('Changed', diff.changed.map((c) => c.name))}
+        {list('Changed', diff.changed.map((c) => (c.contentChanged && c.snapshot.sizeBytes === c.origin.sizeBytes && c.snapshot.mtime === c.origin.mtime ? `${c.name} (content only)` : c.name)))}
       </div>
+      {diff.byContent ? (
+        <p className="text-xs text-slate-600">Files of the same size were also compared by content.</p>
+      ) : (
+        <p className="flex items-center gap-2 text-xs text-slate-600">
+          Compared by type, size and modification time.
+          <button type="button" className="rounded px-2 py-0.5 ring-1 ring-slate-300 hover:bg-slate-50" onClick={onCompareContents} disabled={busy}>
+            Compare contents too
+          </button>
+        </p>
+      )}
     </section>
   );
 }

@@ -1,5 +1,7 @@
 'use client';
 
+import { policyIdOf, PROTECTED_TAG } from '@/lib/policies/tags';
+import Link from 'next/link';
 import { Badge } from '@/components/ui/badge';
 import { Card } from '@/components/ui/card';
 import { Sparkline } from '@/components/ui/sparkline';
@@ -58,6 +60,21 @@ export function SnapshotDetail({ host, vg, lv, pollMs }: SnapshotDetailProps) {
           <Fact label={l.kind === 'snapshot' ? 'COW-table size' : 'Virtual size'}>{formatBytes(l.sizeBytes)}</Fact>
           <Fact label={l.kind === 'snapshot' ? 'Allocated to snapshot' : 'Pool data used'}>
             {l.kind === 'snapshot' ? formatPercent(l.cowPercent) : formatPercent(row.poolPercent, 1)}
+          </Fact>
+          {l.kind === 'snapshot' && <Fact label="Snapshot chunk size">{l.chunkSizeBytes ? formatBytes(l.chunkSizeBytes) : '—'}</Fact>}
+          <Fact label="Policy and protection">
+            {policyIdOf(l.tags) === null && !l.tags.includes(PROTECTED_TAG) && 'manual, not protected'}
+            {policyIdOf(l.tags) !== null && (
+              <Link href={`/policies/${policyIdOf(l.tags)}`} className="text-cow-700 hover:underline">
+                made by policy #{policyIdOf(l.tags)}
+              </Link>
+            )}
+            {l.tags.includes(PROTECTED_TAG) && (
+              <>
+                {' '}
+                <Badge tone="blue">protected</Badge>
+              </>
+            )}
           </Fact>
           <Fact label="Guests using the origin">{row.guests.length ? row.guests.join(', ') : 'none'}</Fact>
         </dl>

@@ -194,6 +194,16 @@ function DomainCard({ hostId, domain, snaps, lastBackup, policies = [] }: { host
             Back up now
           </Link>
         ) : null}
+        {domain.uuid && firstDisk ? (
+          <Link
+            href={hrefs.move(hostId, domain.uuid)}
+            prefetch={false}
+            aria-label={`Move or copy ${domain.name} to another host`}
+            className={`rounded text-xs font-medium text-cow-700 hover:underline ${focusRing}`}
+          >
+            Move or copy…
+          </Link>
+        ) : null}
       </div>
       {covering.length > 0 && (
         <p className="border-t border-slate-100 px-4 py-1.5 text-xs text-slate-600">

@@ -1,4 +1,6 @@
+import { ProtectButton } from '@/components/policies/protect-button';
 import { ButtonLink } from '@/components/ui/button-link';
+import { PROTECTED_TAG } from '@/lib/policies/tags';
 import type { InventoryLv } from '@/lib/inventory/types';
 import { hrefs } from '@/lib/hrefs';
 
@@ -31,6 +33,8 @@ export function SnapshotActions({ hostId, lv }: SnapshotActionsProps) {
       )}
       {!lv.invalid && (
         <>
+          {/* Protection from policies' pruning: a tag, set by an ordinary job (protect-snapshot). */}
+          <ProtectButton host={hostId} vg={lv.vg} lv={lv.name} isProtected={lv.tags.includes(PROTECTED_TAG)} />
           <ButtonLink size="sm" href={hrefs.export(hostId, lv.vg, lv.name)} aria-label={`Export ${name}`}>
             Export
           </ButtonLink>

@@ -15,6 +15,7 @@ import Link from 'next/link';
 import { ruleThreshold, trendNotReliable } from '@/lib/alerts/rules';
 import type { AlertRule } from '@/lib/alerts/types';
 import { hrefs } from '@/lib/hrefs';
+import { policyIdOf, PROTECTED_TAG } from '@/lib/policies/tags';
 import { fillSortValue, hoursToFull, snapshotRows, TIME_TO_FULL_PROMINENT_HOURS, type SnapshotRow } from './derive';
 import { HostStatusList } from './host-status-list';
 import { SnapshotActions } from './snapshot-actions';
@@ -231,6 +232,16 @@ const SnapshotTableRow = memo(function SnapshotTableRow({
             {lv.name}
           </Link>
           {lv.kind === 'thin-snapshot' && <Badge tone="violet">thin</Badge>}
+          {lv.tags.includes(PROTECTED_TAG) && (
+            <Badge tone="blue" title="Tagged cowherd-protected: no policy prunes or expires it">
+              protected
+            </Badge>
+          )}
+          {policyIdOf(lv.tags) !== null && (
+            <Link href={`/policies/${policyIdOf(lv.tags)}`} prefetch={false} className={`rounded ${focusRing}`} title="Made by a snapshot policy (pruned by its retention)">
+              <Badge tone="slate">policy #{policyIdOf(lv.tags)}</Badge>
+            </Link>
+          )}
           {lv.mergeFailed ? (
             <Badge tone="red" strong>
               merge failed

@@ -9,6 +9,9 @@ const OPERATION_LABELS: Record<string, string> = {
   'merge-snapshot': 'Merge snapshot (rollback)',
   'complete-merge': 'Complete merge',
   'protect-snapshot': 'Protect snapshot',
+  // issue 14
+  'move-guest': 'Move guest',
+  'copy-guest': 'Copy guest',
 };
 
 export const OPERATIONS = Object.keys(OPERATION_LABELS);
@@ -28,5 +31,9 @@ export function jobTarget(operation: string, params: Record<string, unknown>): s
   const base = vg && lv ? `${vg}/${lv}` : vg && s('origin') ? `${vg}/${s('origin')}` : (vg ?? '');
   if (operation === 'create-snapshot' && s('origin')) return lv ? `${base} (of ${s('origin')})` : `${base} (new snapshot)`;
   if (operation === 'export-snapshot' && s('file')) return `${base} → ${s('file')}`;
+  // Issue 14: the guest and where it goes ("web01 → lab2", "db01 → lab2 as db02").
+  const review = params.review as { guest?: string } | undefined;
+  if (operation === 'move-guest') return `${review?.guest ?? s('domain') ?? ''} → ${s('target') ?? ''}`;
+  if (operation === 'copy-guest') return `${review?.guest ?? s('domain') ?? ''} → ${s('target') ?? ''} as ${s('name') ?? ''}`;
   return base;
 }

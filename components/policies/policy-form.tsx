@@ -53,8 +53,13 @@ export function PolicyForm({ hosts, existing, defaultTimeZone }: PolicyFormProps
   const [keeps, setKeeps] = useState<Record<string, string>>(
     Object.fromEntries(KEEPS.map((k) => [k, v?.retention[k] !== undefined ? String(v.retention[k]) : k === 'keepDaily' && !v ? '7' : ''])),
   );
-  const [lifetime, setLifetime] = useState(String(v?.action.lifetimeMinutes ?? 1200));
-  const [cowPercent, setCowPercent] = useState(String(v?.action.cowPercent ?? 20));
+  const snapshotAction = v?.action.type === 'snapshot' ? v.action : undefined;
+  const backupAction = v?.action.type === 'backup' ? v.action : undefined;
+  const [actionType, setActionType] = useState<'snapshot' | 'backup'>(v?.action.type ?? 'snapshot');
+  const [lifetime, setLifetime] = useState(String(snapshotAction?.lifetimeMinutes ?? 1200));
+  const [cowPercent, setCowPercent] = useState(String(snapshotAction?.cowPercent ?? 20));
+  const [targetHost, setTargetHost] = useState(backupAction?.targetHost ?? '');
+  const [format, setFormat] = useState<'qcow2' | 'raw'>(backupAction?.format ?? 'qcow2');
   const [consistency, setConsistency] = useState<PolicyInput['consistency']>(v?.consistency ?? 'auto');
   const [maxFill, setMaxFill] = useState(String(v?.maxFillPercent ?? 90));
   const [enabled, setEnabled] = useState(v?.enabled ?? true);
@@ -67,7 +72,10 @@ export function PolicyForm({ hosts, existing, defaultTimeZone }: PolicyFormProps
   const body = {
     name,
     selector: selType === 'guest' ? { type: 'guest', host, guest } : selType === 'glob' ? { type: 'glob', host, pattern } : { type: 'lv', host, vg, lv },
-    action: { type: 'snapshot', lifetimeMinutes: Number(lifetime), cowPercent: Number(cowPercent) },
+    action:
+      actionType === 'backup'
+        ? { type: 'backup', format, ...(targetHost && targetHost !== host ? { targetHost } : {}) }
+        : { type: 'snapshot', lifetimeMinutes: Number(lifetime), cowPercent: Number(cowPercent) },
     schedule: { cron, timeZone },
     retention,
     consistency,
@@ -156,6 +164,40 @@ export function PolicyForm({ hosts, existing, defaultTimeZone }: PolicyFormProps
             </label>
           </div>
         )}
+        <label className={label}>
+          Action
+          <select className={input} value={actionType} onChange={(e) => setActionType(e.target.value as typeof actionType)}>
+            <option value="snapshot">snapshot (thin: a series; classic: one with a lifetime)</option>
+            <option value="backup">backup (a verified image file per run, pruned from the catalogue)</option>
+          </select>
+        </label>
+        {actionType === 'backup' ? (
+          <div className="rounded border border-slate-200 bg-slate-50 p-3 text-sm text-slate-700">
+            <p>
+              Each run backs up every selected volume (snapshot, copy, SHA-256 verification, snapshot removed) to the target host&apos;s backup
+              directory. Retention prunes only the backups this policy made: never a manual or a protected backup.
+            </p>
+            <div className="mt-2 grid grid-cols-2 gap-2">
+              <label className={label}>
+                Target host
+                <select className={input} value={targetHost || host} onChange={(e) => setTargetHost(e.target.value)}>
+                  {hosts.map((h) => (
+                    <option key={h.id} value={h.id}>
+                      {h.id === host ? `${h.id} (the policy's host)` : `${h.id} (streamed through Cowherd)`}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              <label className={label}>
+                Format
+                <select className={input} value={format} onChange={(e) => setFormat(e.target.value as typeof format)}>
+                  <option value="qcow2">qcow2, compressed</option>
+                  <option value="raw">raw, sparse</option>
+                </select>
+              </label>
+            </div>
+          </div>
+        ) : (
         <div className="rounded border border-amber-200 bg-amber-50 p-3 text-sm text-amber-900">
           <p>
             <strong>Thin volumes</strong> get a thin snapshot per run, kept by the retention below. <strong>Classic volumes</strong> get at most one
@@ -173,6 +215,7 @@ export function PolicyForm({ hosts, existing, defaultTimeZone }: PolicyFormProps
             </label>
           </div>
         </div>
+        )}
         <label className={label}>
           Consistency
           <select className={input} value={consistency} onChange={(e) => setConsistency(e.target.value as PolicyInput['consistency'])}>
@@ -263,8 +306,9 @@ export function PolicyForm({ hosts, existing, defaultTimeZone }: PolicyFormProps
             What would be pruned
           </h3>
           <p className="text-sm text-slate-700">
-            After the next {preview.total} runs, retention keeps {preview.kept.length} thin snapshot{preview.kept.length === 1 ? '' : 's'} and prunes{' '}
-            {preview.total - preview.kept.length} (protected snapshots are always kept and do not count).
+            After the next {preview.total} runs, retention keeps {preview.kept.length} {actionType === 'backup' ? 'backup' : 'thin snapshot'}
+            {preview.kept.length === 1 ? '' : 's'} per volume and prunes {preview.total - preview.kept.length} (protected ones are always kept and do
+            not count).
           </p>
           <ul className="mt-1 max-h-40 overflow-auto text-xs text-slate-600">
             {preview.kept.map((d) => {

@@ -9,6 +9,7 @@ import { completeMergeParams, mergeSnapshotParams } from '@/lib/ops/merge';
 import { createSnapshotParams, exportSnapshotParams, extendSnapshotParams, removeSnapshotParams } from '@/lib/ops/plans';
 import { formatZodError } from '@/lib/ops/registry';
 import { backupVolumeParams, deleteBackupParams, restoreBackupParams, verifyBackupParams } from '@/lib/backup/schemas';
+import { copyGuestParams, moveGuestParams } from '@/lib/move/schemas';
 import { planScript } from '@/lib/ops/render';
 import type { Check, Plan } from '@/lib/ops/types';
 import { LVMCONFIG_AUTOEXTEND_ARGV, parseLvmconfigAutoextend, type AutoextendResult } from '@/lib/lvm/lvmconfig';
@@ -32,6 +33,9 @@ const wizardRequest = z.discriminatedUnion('operation', [
   z.object({ operation: z.literal('restore-backup'), params: restoreBackupParams }).strict(),
   z.object({ operation: z.literal('delete-backup'), params: deleteBackupParams }).strict(),
   z.object({ operation: z.literal('verify-backup'), params: verifyBackupParams }).strict(),
+  // issue 14: move or copy a guest to another host
+  z.object({ operation: z.literal('move-guest'), params: moveGuestParams }).strict(),
+  z.object({ operation: z.literal('copy-guest'), params: copyGuestParams }).strict(),
 ]);
 
 export type WizardOperation = z.input<typeof wizardRequest>['operation'];
@@ -62,7 +66,7 @@ function toReviewed(plan: Plan): ReviewedPlan {
     params: plan.params,
     steps: plan.steps.map((s, i) => ({
       title: s.title,
-      command: (script[i] ?? '').replace(/^# always, even if a step above failed:\n/, ''),
+      command: (script[i] ?? '').replace(/^# (always, even if a step above failed|only if a step above failed, to undo it):\n/, ''),
       cleanup: s.cleanup !== undefined,
     })),
     script,

@@ -30,6 +30,8 @@ interface RawBackup {
   last_verified_at: string | null;
   last_verify_ok: number | null;
   job_id: number | null;
+  policy_id: number | null;
+  protected: number;
 }
 
 function toRecord(r: RawBackup): BackupRecord {
@@ -54,20 +56,22 @@ function toRecord(r: RawBackup): BackupRecord {
     lastVerifiedAt: r.last_verified_at,
     lastVerifyOk: r.last_verify_ok === null ? null : r.last_verify_ok === 1,
     jobId: r.job_id,
+    policyId: r.policy_id ?? null,
+    protected: r.protected === 1,
   };
 }
 
-export type NewBackup = Omit<BackupRecord, 'id' | 'lastVerifiedAt' | 'lastVerifyOk'>;
+export type NewBackup = Omit<BackupRecord, 'id' | 'lastVerifiedAt' | 'lastVerifyOk' | 'policyId' | 'protected'> & { policyId?: number | null };
 
 export function insertBackup(db: Db, b: NewBackup): number {
   const r = db
     .prepare(
       `INSERT INTO backups (host, vg, lv, guest_name, guest_uuid, target_host, file, format, logical_size, size_on_disk,
-         volume_sha256, file_sha256, consistency, created_at, duration_ms, throughput_bps, last_verified_at, last_verify_ok, job_id)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)`,
+         volume_sha256, file_sha256, consistency, created_at, duration_ms, throughput_bps, last_verified_at, last_verify_ok, job_id, policy_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`,
     )
     .run(b.host, b.vg, b.lv, b.guestName, b.guestUuid, b.targetHost, b.file, b.format, b.logicalSizeBytes, b.sizeOnDiskBytes,
-      b.volumeSha256, b.fileSha256, b.consistency, b.createdAt, Math.round(b.durationMs), b.throughputBps, b.createdAt, b.jobId);
+      b.volumeSha256, b.fileSha256, b.consistency, b.createdAt, Math.round(b.durationMs), b.throughputBps, b.createdAt, b.jobId, b.policyId ?? null);
   return Number(r.lastInsertRowid);
 }
 
@@ -98,6 +102,16 @@ export function deleteBackupRow(db: Db, id: number): void {
   db.prepare('DELETE FROM backups WHERE id = ?').run(id);
 }
 
+/** Protect a backup from every policy's pruning, or lift that (issue 12). False when there is no such backup. */
+export function setBackupProtected(db: Db, id: number, value: boolean): boolean {
+  return db.prepare('UPDATE backups SET protected = ? WHERE id = ?').run(value ? 1 : 0, id).changes > 0;
+}
+
+/** The backups a policy made (its series, every volume), newest first. */
+export function policyBackups(db: Db, policyId: number): BackupRecord[] {
+  return (db.prepare('SELECT * FROM backups WHERE policy_id = ? ORDER BY created_at DESC, id DESC').all(policyId) as RawBackup[]).map(toRecord);
+}
+
 export function markVerified(db: Db, id: number, ok: boolean, at = new Date().toISOString()): void {
   db.prepare('UPDATE backups SET last_verified_at = ?, last_verify_ok = ? WHERE id = ?').run(at, ok ? 1 : 0, id);
 }
@@ -110,13 +124,15 @@ const stepOut = (steps: JobStepRow[], title: (t: string) => boolean) => steps.fi
  * (succeeded): the row goes.
  */
 export function recordJobOutcome(db: Db, job: JobRow & { steps: JobStepRow[] }): void {
-  const p = job.params as { backupId?: number; backup?: BackupJobFacts; vg?: string; lv?: string; format?: 'qcow2' | 'raw' };
+  const p = job.params as { backupId?: number; backup?: BackupJobFacts; vg?: string; lv?: string; format?: 'qcow2' | 'raw'; policyId?: number };
   if (job.operation === 'backup-volume' && job.status === 'succeeded' && p.backup && p.vg && p.lv && p.format) {
     const verify = parseKeyLines(stepOut(job.steps, (t) => t.startsWith('Verify the backup')));
     const renamed = parseKeyLines(stepOut(job.steps, (t) => t.startsWith('Rename the verified backup')));
-    const copy = job.steps.find((s) => s.title.startsWith('Copy '));
     if (!verify.volume || !verify.file) return;
-    const copyMs = copy?.startedAt && copy.endedAt ? Date.parse(copy.endedAt) - Date.parse(copy.startedAt) : 0;
+    // The copy, and for a qcow2 backup to another host the conversion on the target after the raw stream.
+    const copyMs = job.steps
+      .filter((s) => s.title.startsWith('Copy ') || s.title.startsWith('Convert '))
+      .reduce((ms, s) => ms + (s.startedAt && s.endedAt ? Date.parse(s.endedAt) - Date.parse(s.startedAt) : 0), 0);
     const durationMs = job.startedAt && job.endedAt ? Date.parse(job.endedAt) - Date.parse(job.startedAt) : copyMs;
     insertBackup(db, {
       host: job.host,
@@ -136,6 +152,8 @@ export function recordJobOutcome(db: Db, job: JobRow & { steps: JobStepRow[] }):
       durationMs,
       throughputBps: copyMs > 0 ? p.backup.sizeBytes / (copyMs / 1000) : 0,
       jobId: job.id,
+      // Issue 12: a backup policy's job carries its id (set by the policy, never by the API's schema).
+      policyId: typeof p.policyId === 'number' ? p.policyId : null,
     });
   } else if (job.operation === 'verify-backup' && p.backupId) {
     const b = getBackup(db, p.backupId);

@@ -99,6 +99,11 @@ export function removeFileArgv(file: string): string[] {
   return ['rm', '-f', '--', checkedPath(file)];
 }
 
+/** `rm -f -- FILE...`: the temporary files of a backup to another host. */
+export function removeFilesArgv(files: string[]): string[] {
+  return ['rm', '-f', '--', ...files.map(checkedPath)];
+}
+
 /**
  * Runs argv up to N times, a second apart, until it succeeds: removing the snapshot after a crash can find it
  * still open for a moment by a copy whose ssh session just ended (qemu-img ends on its next progress write).
@@ -160,4 +165,92 @@ export function parseKeyLines(stdout: string): Record<string, string> {
 export function lvcreatePlainArgv(o: { vg: string; name: string; sizeBytes: number }): string[] {
   lvTarget(o.vg, o.name);
   return ['lvcreate', '-y', '-L', mibSize(o.sizeBytes), '-n', o.name, o.vg];
+}
+
+// --- Between hosts (issue 11 item 2): the bytes go through the Cowherd server (lib/host/pipe.ts), raw. ---
+
+/**
+ * The temporary raw file a backup to another host is streamed into: "<name>.raw.part" (for a raw backup that is
+ * its own temporary name). qemu-img cannot write qcow2 to a pipe, so a qcow2 backup is converted from it on the
+ * target host, then the raw file is removed.
+ */
+export function rawPartName(file: string): string {
+  return `${file.replace(/\.(qcow2|raw)$/, '')}.raw.part`;
+}
+
+/** Reads a device or file raw onto standard output (the reading side of a stream between hosts). */
+export function streamReadArgv(source: string): string[] {
+  return ['dd', `if=${checkedPath(source)}`, 'bs=4M', 'status=none'];
+}
+
+/**
+ * Writes standard input into FILE (0600, under umask 077), skipping blocks of zeros (`conv=sparse`: dd seeks over
+ * an all-zero 64 KiB output block instead of writing it, and sets the file's length at the end, so a trailing
+ * run of zeros is kept). `iflag=fullblock`: a pipe delivers short reads, the blocks must still be whole.
+ */
+export const STREAM_WRITE_SCRIPT = 'umask 077; exec dd of="$1" bs=64K iflag=fullblock conv=sparse status=none';
+export function streamWriteArgv(file: string): string[] {
+  return ['sh', '-c', STREAM_WRITE_SCRIPT, 'sh', checkedPath(file)];
+}
+
+/** raw -> qcow2 (compressed) on the target host, under umask 077; `-p` for the executor's progress. */
+export function convertToQcow2Argv(raw: string, out: string): string[] {
+  return ['sh', '-c', UMASK_077_SCRIPT, 'sh', 'qemu-img', 'convert', '-p', '-f', 'raw', '-O', 'qcow2', '-c', checkedPath(raw), checkedPath(out)];
+}
+
+/** Prints the SHA-256 of the volume's bytes ("<hex>  -"): the reading side of the verification's stream. */
+export function volumeSumArgv(vg: string, lv: string): string[] {
+  return ['sh', '-c', 'sha256sum < "$1"', 'sh', lvDevicePath(vg, lv)];
+}
+
+/**
+ * The target host's side of the verification of a backup streamed from another host. Its standard input is the
+ * source host's SHA-256 of the snapshot (read there, independently of the copy); meanwhile it hashes the raw
+ * file it received. They must be equal; for qcow2, `qemu-img compare` then proves the converted image holds the
+ * same bytes, and the raw file is removed. Prints "volume <sha256>" and "file <sha256 of the backup file>",
+ * like VERIFY_SCRIPT.
+ */
+export const REMOTE_VERIFY_SCRIPT = [
+  'raw=$1; out=$2; fmt=$3',
+  'v=$(sha256sum < "$raw" | cut -d" " -f1) || exit 1',
+  'read -r want _ || { echo "no checksum came from the source host" >&2; exit 1; }',
+  'test "$v" = "$want" || { echo "the backup differs from the snapshot: $v (written) != $want (snapshot)" >&2; exit 1; }',
+  'if [ "$fmt" = qcow2 ]; then',
+  '  qemu-img compare -q -f raw -F qcow2 "$raw" "$out" || { echo "the qcow2 image differs from the stream" >&2; exit 1; }',
+  '  rm -f -- "$raw"; f=$(sha256sum < "$out" | cut -d" " -f1) || exit 1',
+  'else f=$v; fi',
+  'echo "volume $v"; echo "file $f"',
+].join('\n');
+export function remoteVerifyArgv(o: { raw: string; out: string; format: BackupFormat }): string[] {
+  return ['sh', '-c', REMOTE_VERIFY_SCRIPT, 'sh', checkedPath(o.raw), checkedPath(o.out), o.format];
+}
+
+/**
+ * Read-only look at a backupDir on a host (the preflight of a backup to it): the nearest existing directory on its
+ * path, whether it is writable and how many bytes are free there. Prints "avail <bytes>" and "writable yes|no".
+ * Creates nothing (a dry run must change nothing); the backup's first step creates the directory.
+ */
+export const TARGET_PROBE_SCRIPT = [
+  'd=$1; while [ ! -d "$d" ]; do d=$(dirname -- "$d"); done',
+  'if [ -w "$d" ]; then echo "writable yes"; else echo "writable no"; fi',
+  'echo "avail $(df -P -B1 -- "$d" | awk \'NR==2{print $4}\')"',
+].join('\n');
+export function targetProbeArgv(dir: string): string[] {
+  return ['sh', '-c', TARGET_PROBE_SCRIPT, 'sh', checkedPath(dir)];
+}
+
+export function parseTargetProbe(stdout: string): { availBytes: number | null; writable: boolean } {
+  const avail = /^avail (\d+)$/m.exec(stdout)?.[1];
+  return { availBytes: avail ? Number(avail) : null, writable: /^writable yes$/m.test(stdout) };
+}
+
+/** Writes standard input raw onto /dev/VG/LV (a restore of a raw backup streamed from another host). */
+export function deviceWriteArgv(vg: string, lv: string): string[] {
+  return ['dd', `of=${lvDevicePath(vg, lv)}`, 'bs=4M', 'iflag=fullblock', 'conv=fsync', 'status=none'];
+}
+
+/** Writes standard input into FILE (0600): a qcow2 backup copied whole to the host it is restored on. */
+export const FILE_WRITE_SCRIPT = 'umask 077; mkdir -p -- "$(dirname -- "$1")" && exec dd of="$1" bs=4M iflag=fullblock status=none';
+export function fileWriteArgv(file: string): string[] {
+  return ['sh', '-c', FILE_WRITE_SCRIPT, 'sh', checkedPath(file)];
 }

@@ -16,15 +16,17 @@ const BACKUP: BackupRecord = {
   id: 7, host: 'lab', vg: 'vg0', lv: 'db', guestName: 'db01', guestUuid: null, targetHost: 'lab',
   file: `${DIR}/vg0-db-20261127-063000.qcow2`, format: 'qcow2', logicalSizeBytes: 128 * 1024 * 1024, sizeOnDiskBytes: 1000,
   volumeSha256: 'a'.repeat(64), fileSha256: 'b'.repeat(64), consistency: 'offline', createdAt: '2026-11-27T06:30:00Z',
-  durationMs: 1, throughputBps: 1, lastVerifiedAt: null, lastVerifyOk: null, jobId: 1,
+  durationMs: 1, throughputBps: 1, lastVerifiedAt: null, lastVerifyOk: null, jobId: 1, policyId: null, protected: false,
 };
 
-function plan(operation: string, params: unknown): PlanResult {
+function plan(operation: string, params: unknown, targetProbe?: BackupPlanContext['targetProbe']): PlanResult {
   const parsed = parseOperation(operation, params);
   if (!parsed.ok) throw new Error(parsed.error);
   const ctx: BackupPlanContext = {
     inv: inv(), exportDir: '/x', backupDir: DIR, hostIds: ['lab', 'lab2'], now: new Date('2026-11-27T06:30:00Z'),
-    backup: (id) => (id === 7 ? BACKUP : id === 8 ? { ...BACKUP, id: 8, targetHost: 'lab2' } : undefined),
+    backup: (id) => (id === 7 ? BACKUP : id === 8 ? { ...BACKUP, id: 8, targetHost: 'lab2', file: `/srv/lab2-backups/${BACKUP.file.split('/').pop()}` } : id === 10 ? { ...BACKUP, id: 10, targetHost: 'gone' } : id === 11 ? { ...BACKUP, id: 11, targetHost: 'lab2', format: 'raw', file: '/srv/lab2-backups/vg0-db-20261127-063000.raw' } : undefined),
+    backupDirOf: (h) => (h === 'lab2' ? '/srv/lab2-backups' : undefined),
+    targetProbe,
   };
   return parsed.def.plan(ctx, parsed.params as never);
 }
@@ -58,8 +60,47 @@ describe('backup-volume', () => {
   it('refuses a target host that is not configured (404) and another configured host (not yet)', () => {
     const r = plan('backup-volume', { vg: 'vg0', lv: 'db', target: { host: 'nohost' } });
     expect(!r.ok && r.error).toBe('not found: no configured host nohost');
-    const other = plan('backup-volume', { vg: 'vg0', lv: 'db', target: { host: 'lab2' } });
-    expect(!other.ok && other.error).toContain('Target is this host');
+  });
+
+  it('to another host: checks it there, streams raw through the server, converts and verifies there, renames there, removes the snapshot and both temporary files', () => {
+    const r = plan('backup-volume', { vg: 'vg0', lv: 'db', target: { host: 'lab2' } });
+    expect(r.ok, !r.ok ? r.error : '').toBe(true);
+    const s = steps(r);
+    const where = s.map((x) => (x.kind === 'pipe' ? `pipe ${x.from.host}->${x.to.host}` : x.kind === 'run' ? `${x.role}@${x.host ?? 'lab'}` : 'wait'));
+    expect(where).toEqual(['check@lab2', 'snapshot@lab', 'pipe lab->lab2', 'export@lab2', 'pipe lab->lab2', 'other@lab2', 'remove@lab', 'other@lab2']);
+    const [copy, , verify] = s.slice(2);
+    const D2 = '/srv/lab2-backups';
+    expect(copy?.kind === 'pipe' && [copy.from.argv.join(' '), copy.to.argv.slice(-1)[0], copy.bytes]).toEqual([
+      'dd if=/dev/vg0/db_bak20261127063000 bs=4M status=none',
+      `${D2}/vg0-db-20261127-063000.raw.part`,
+      128 * 1024 * 1024,
+    ]);
+    expect(copy?.kind === 'pipe' && copy.to.argv.join(' ')).toContain('conv=sparse');
+    expect(argvs(r)[3]).toBe(`sh -c umask 077; exec "$@" sh qemu-img convert -p -f raw -O qcow2 -c ${D2}/vg0-db-20261127-063000.raw.part ${D2}/vg0-db-20261127-063000.qcow2.part`);
+    expect(verify?.title).toMatch(/^Verify the backup against the snapshot/);
+    expect(verify?.kind === 'pipe' && verify.from.argv.slice(-1)).toEqual(['/dev/vg0/db_bak20261127063000']);
+    expect(argvs(r)[5]).toContain(`${D2}/vg0-db-20261127-063000.qcow2.part ${D2}/vg0-db-20261127-063000.qcow2`);
+    expect(s[6]?.cleanup).toEqual({ after: 1 });
+    expect(s[7]?.cleanup).toEqual({ after: 0 });
+    expect(argvs(r)[7]).toBe(`rm -f -- ${D2}/vg0-db-20261127-063000.qcow2.part ${D2}/vg0-db-20261127-063000.raw.part`);
+    expect(r.ok && r.plan.params).toMatchObject({ backup: { targetHost: 'lab2', file: `${D2}/vg0-db-20261127-063000.qcow2` } });
+    expect(r.ok && r.plan.postChecks.find((c) => c.check.type === 'file-present')?.check).toEqual({ type: 'file-present', path: `${D2}/vg0-db-20261127-063000.qcow2`, host: 'lab2' });
+  });
+
+  it('to another host, raw: no conversion, one temporary file', () => {
+    const r = plan('backup-volume', { vg: 'vg0', lv: 'db', format: 'raw', target: { host: 'lab2' } });
+    expect(steps(r).map((x) => x.kind)).toEqual(['run', 'run', 'pipe', 'pipe', 'run', 'run', 'run']);
+    expect(argvs(r)[6]).toBe('rm -f -- /srv/lab2-backups/vg0-db-20261127-063000.raw.part');
+  });
+
+  it('to another host: refused when its backupDir is not writable or too full (the preflight read both hosts)', () => {
+    const full = plan('backup-volume', { vg: 'vg0', lv: 'db', target: { host: 'lab2' } }, { host: 'lab2', availBytes: 100 * 1024 * 1024, writable: true });
+    expect(!full.ok && full.error).toContain('Free space on lab2');
+    const ro = plan('backup-volume', { vg: 'vg0', lv: 'db', target: { host: 'lab2' } }, { host: 'lab2', availBytes: 2 ** 40, writable: false });
+    expect(!ro.ok && ro.error).toContain('is not writable on lab2');
+    const down = plan('backup-volume', { vg: 'vg0', lv: 'db', target: { host: 'lab2' } }, { host: 'lab2', availBytes: null, writable: false, error: 'ssh: connect refused' });
+    expect(!down.ok && down.error).toContain('Target host lab2 answers');
+    expect(plan('backup-volume', { vg: 'vg0', lv: 'db', target: { host: 'lab2' } }, { host: 'lab2', availBytes: 2 ** 40, writable: true }).ok).toBe(true);
   });
 
   it('refuses an LV that does not exist', () => {
@@ -84,16 +125,41 @@ describe('restore-backup, verify-backup, delete-backup', () => {
     expect(r.ok && r.plan.destructive).toBe(true);
   });
 
-  it('answers "not found" for a backup id it does not have or whose file is on another host', () => {
+  it('answers "not found" for a backup id it does not have, verify/delete of a file on another host, a restore from a host no longer configured', () => {
     for (const [op, params] of [
       ['verify-backup', { backupId: 9 }],
       ['verify-backup', { backupId: 8 }],
       ['delete-backup', { backupId: 8, confirmName: 'x' }],
-      ['restore-backup', { backupId: 8, target: { vg: 'vg0', name: 'x' } }],
     ] as const) {
       const r = plan(op, params);
       expect(!r.ok && r.error, op).toMatch(/^not found: no backup \d on host lab$/);
     }
+    for (const id of [9, 10]) {
+      const r = plan('restore-backup', { backupId: id, target: { vg: 'vg0', name: 'x' } });
+      expect(!r.ok && r.error).toMatch(/^not found: no backup \d+ on a configured host$/);
+    }
+  });
+
+  it('restores a qcow2 backup held on another host: copied here through the server, written, removed, checked', () => {
+    const r = plan('restore-backup', { backupId: 8, target: { vg: 'vg0', name: 'db_restored' } });
+    expect(r.ok, !r.ok ? r.error : '').toBe(true);
+    const s = steps(r);
+    expect(s.map((x) => (x.kind === 'pipe' ? `pipe ${x.from.host}->${x.to.host}` : x.kind === 'run' ? `${x.role}@${x.host ?? 'lab'}` : 'wait'))).toEqual([
+      'check@lab', 'snapshot@lab', 'pipe lab2->lab', 'export@lab', 'other@lab', 'verify@lab',
+    ]);
+    expect(s[2]?.kind === 'pipe' && s[2].from.argv.join(' ')).toBe('dd if=/srv/lab2-backups/vg0-db-20261127-063000.qcow2 bs=4M status=none');
+    expect(argvs(r)[3]).toBe(`qemu-img convert -p -n -f qcow2 -O raw ${DIR}/vg0-db-20261127-063000.qcow2.part /dev/vg0/db_restored`);
+    expect(s[4]?.cleanup).toEqual({ after: 0 });
+    expect(argvs(r)[5]).toContain(`/dev/vg0/db_restored ${128 * 1024 * 1024} ${'a'.repeat(64)}`);
+  });
+
+  it('restores a raw backup held on another host straight onto the device; a target host other than the planning one is refused', () => {
+    const r = plan('restore-backup', { backupId: 11, target: { vg: 'vg0', name: 'db_restored' } });
+    const s = steps(r);
+    expect(s.map((x) => x.kind)).toEqual(['run', 'pipe', 'run']);
+    expect(s[1]?.kind === 'pipe' && s[1].to.argv.join(' ')).toBe('dd of=/dev/vg0/db_restored bs=4M iflag=fullblock conv=fsync status=none');
+    const elsewhere = plan('restore-backup', { backupId: 11, target: { host: 'lab2', vg: 'vg0', name: 'db_restored' } });
+    expect(!elsewhere.ok && elsewhere.error).toContain('is planned on lab2');
   });
 
   it('verify re-reads the file against the stored checksum; delete needs the file name typed', () => {

@@ -72,4 +72,8 @@ export interface BackupRecord {
   lastVerifiedAt: string | null;
   lastVerifyOk: boolean | null;
   jobId: number | null;
+  /** The backup policy that made it (issue 12), or null for a manual backup: retention prunes only its own. */
+  policyId: number | null;
+  /** Never pruned by any policy. */
+  protected: boolean;
 }

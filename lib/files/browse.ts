@@ -3,14 +3,18 @@ import { randomBytes } from 'node:crypto';
 import { config, findHost, type HostConfig } from '@/lib/config/hosts';
 import { env } from '@/lib/env';
 import { runnerFor, type HostRunner } from '@/lib/host';
-import { refreshInventory } from '@/lib/inventory/service';
 import { validateLvName, validateVgName } from '@/lib/lvm/names';
 import * as cmd from './commands';
 import { classify, fsIdOf, parseBlkidExport, parseFindmnt, parseListing, parseLosetupList, parseLsblk, sortEntries, statType, type EntryType, type FileEntry, type GuestFs, type SortKey } from './parse';
 
 export type { SortKey } from './parse';
 import { hostPaths } from './paths';
+import * as gfs from './guestfs';
 import { streamCommand, type ByteStream } from './stream';
+import { DIFF_MAX_BYTES, type DiffResult, type Fail, type Isolation, type Listing, type Ok, type Which } from './types';
+import { browsableVolume } from './volume';
+
+export { DIFF_MAX_BYTES, type DiffResult, type Fail, type Listing, type Ok, type Which } from './types';
 
 /**
  * Browse sessions of the `mount` backend: one per snapshot being browsed, holding its read-only loop device, the
@@ -22,9 +26,6 @@ import { streamCommand, type ByteStream } from './stream';
  * operation that changes its snapshot or origin (releaseVolume, called by lib/ops/jobs.ts), and at start-up for
  * anything a crash left.
  */
-
-export type Fail = { ok: false; status: number; error: string };
-export type Ok<T> = { ok: true } & T;
 
 interface Side {
   loop: string;
@@ -41,6 +42,8 @@ interface Session {
   origin: string | null;
   snap: Side;
   originSide: Side | null;
+  /** PID of the session's mount-namespace holder; null: unshare/nsenter missing, mounts in the host's namespace. */
+  holder: number | null;
   lastUsed: number;
   /** Commands that set up or tear down run one at a time per session. */
   queue: Promise<unknown>;
@@ -90,6 +93,27 @@ export function browseBackend(host: HostConfig): { ok: true; backend: 'mount' | 
   return { ok: true, backend: host.fileBrowse };
 }
 
+/** A command that touches the session's mounts, run inside its private namespace when it has one. */
+function ns(s: Session, argv: string[]): string[] {
+  return s.holder === null ? argv : cmd.inNamespace(s.holder, argv);
+}
+
+/**
+ * The session's namespace holder (commands.ts), with its marker H-<pid> so a crash leaves something to find; null
+ * (and a log line) where unshare or nsenter is missing: the mounts then live in the host's namespace, as the
+ * session info says.
+ */
+async function startHolder(r: HostRunner, id: string): Promise<number | null> {
+  const h = await r.run(cmd.startNamespaceHolder(), { reject: false });
+  const pid = Number(h.stdout.trim());
+  if (h.exitCode !== 0 || !Number.isInteger(pid) || pid <= 0) {
+    console.warn(`cowherd: ${r.hostId}: no private mount namespace for browsing (unshare/nsenter exit ${h.exitCode}); mounting in the host's namespace`);
+    return null;
+  }
+  await r.run(cmd.mkdirPrivate([cmd.browseDir(id, `H-${pid}`)]));
+  return pid;
+}
+
 async function attach(r: HostRunner, id: string, lvDevice: string): Promise<Side> {
   const loop = (await r.run(cmd.losetupAttach(lvDevice))).stdout.trim();
   // The marker first, before anything else can fail: a crash from here on leaves a name cleanup can find.
@@ -109,17 +133,8 @@ async function attach(r: HostRunner, id: string, lvDevice: string): Promise<Side
 }
 
 async function openSession(host: HostConfig, vg: string, lv: string): Promise<Ok<{ session: Session }> | Fail> {
-  const inv = await refreshInventory(host.id, 0).catch((e: unknown) => e as Error);
-  if (inv instanceof Error) return fail(502, `cannot read ${host.id}: ${inv.message}`);
-  const vol = inv.lvs.find((l) => l.vg === vg && l.name === lv && !l.hidden);
-  if (!vol) return fail(404, `${vg}/${lv} does not exist on ${host.id}`);
-  const isSnap = vol.kind === 'snapshot' || vol.kind === 'thin-snapshot';
-  const users = inv.domains.filter((d) => d.disks.some((k) => k.vg === vg && k.lv === lv));
-  if (!isSnap && (vol.kind !== 'plain' && vol.kind !== 'thin-volume')) return fail(409, `${vg}/${lv} is a ${vol.kind}; only snapshots and unused plain volumes can be browsed`);
-  if (!isSnap && users.length > 0) return fail(409, `${vg}/${lv} is used by guest ${users.map((d) => d.name).join(', ')}: browse a snapshot of it instead`);
-  if (vol.merging) return fail(409, `${vg}/${lv} is merging into its origin`);
-  if (vol.invalid) return fail(409, `${vg}/${lv} is invalid (its COW area filled up): nothing can be read from it`);
-  if (!vol.active || !vol.path) return fail(409, `${vg}/${lv} is not active${vol.skipActivation ? ' (thin snapshots skip activation: lvchange -ay -K)' : ''}`);
+  const vol = await browsableVolume(host, vg, lv);
+  if (!vol.ok) return vol;
   const r = runnerFor(host);
   const id = randomBytes(8).toString('hex');
   const dir = cmd.browseDir(id);
@@ -128,9 +143,10 @@ async function openSession(host: HostConfig, vg: string, lv: string): Promise<Ok
     hostId: host.id,
     vg,
     lv,
-    origin: isSnap ? vol.origin : null,
+    origin: vol.origin,
     snap: { loop: '', fs: [], mounted: new Map() },
     originSide: null,
+    holder: null,
     lastUsed: Date.now(),
     queue: Promise.resolve(),
     streams: new Set(),
@@ -139,6 +155,7 @@ async function openSession(host: HostConfig, vg: string, lv: string): Promise<Ok
   };
   try {
     await r.run(cmd.mkdirPrivate([dir]));
+    s.holder = await startHolder(r, id);
     s.snap = await attach(r, id, vol.path);
   } catch (e) {
     await teardown(r, s).catch(() => undefined);
@@ -157,9 +174,8 @@ export async function session(hostId: string, vg: string, lv: string): Promise<O
   if (vgErr) return fail(400, vgErr);
   const b = browseBackend(host);
   if (!b.ok) return b;
-  if (b.backend !== 'mount') {
-    return fail(501, 'the libguestfs backend is not wired to the API yet (its commands are built and unit-tested in lib/files/commands.ts); use "fileBrowse": "mount" for trusted guests');
-  }
+  // The libguestfs backend has sessions of its own (lib/files/guestfs.ts); every export below hands it its hosts.
+  if (b.backend !== 'mount') return fail(500, 'not a mount-backend host');
   const k = key(hostId, vg, lv);
   const existing = sessions.get(k);
   if (existing && !existing.closed) {
@@ -202,11 +218,13 @@ async function teardown(r: HostRunner, s: Session): Promise<void> {
   const errors: string[] = [];
   for (const side of sides) {
     for (const d of side.mounted.values()) {
-      const u = await r.run(cmd.umount(d), { reject: false });
+      const u = await r.run(ns(s, cmd.umount(d)), { reject: false });
       if (u.exitCode !== 0 && !/not mounted/.test(u.stderr)) errors.push(u.stderr.trim());
     }
     side.mounted.clear();
   }
+  // The namespace goes with its last process; anything still mounted in it is released with it.
+  if (s.holder !== null) await r.run(cmd.killProcess(s.holder, 'KILL'), { reject: false });
   for (const side of sides) {
     if (side.loop) {
       const d = await r.run(cmd.losetupDetach(side.loop), { reject: false });
@@ -237,22 +255,39 @@ async function closeSession(s: Session): Promise<void> {
  */
 export async function releaseVolume(hostId: string, vg: string, lv: string): Promise<void> {
   const hit = [...sessions.values()].filter((s) => s.hostId === hostId && s.vg === vg && (s.lv === lv || s.origin === lv));
-  await Promise.all(hit.map((s) => closeSession(s)));
+  await Promise.all([...hit.map((s) => closeSession(s)), gfs.releaseVolume(hostId, vg, lv)]);
 }
 
 /** Sessions open now (for tests and the status line): host, snapshot and seconds since last use. */
 export function openSessions(): { hostId: string; vg: string; lv: string; idleS: number }[] {
-  return [...sessions.values()].map((s) => ({ hostId: s.hostId, vg: s.vg, lv: s.lv, idleS: Math.round((Date.now() - s.lastUsed) / 1000) }));
+  return [...sessions.values()].map((s) => ({ hostId: s.hostId, vg: s.vg, lv: s.lv, idleS: Math.round((Date.now() - s.lastUsed) / 1000) })).concat(gfs.openSessions());
 }
 
 /**
  * At start-up: whatever a previous Cowherd left under BROWSE_ROOT (a crash, SIGKILL) is unmounted, its loop devices
  * (named by the `L-loopN` markers, and only those backed by a /dev device) detached, and its directories removed.
  */
-export async function cleanupLeftovers(host: HostConfig): Promise<{ unmounted: number; detached: number }> {
+export async function cleanupLeftovers(host: HostConfig): Promise<{ unmounted: number; detached: number; holders: number }> {
   const r = runnerFor(host);
+  // First the namespace holders (H-<pid> markers) that are still holders: unmount inside, then end them.
+  let holders = 0;
+  let unmountedInside = 0;
+  const early = (await r.run(cmd.listBrowseRoot(), { reject: false })).stdout.split('\0');
+  for (const p of early) {
+    const pid = Number(/^[a-f0-9]{16}\/H-([1-9][0-9]{0,9})$/.exec(p)?.[1] ?? NaN);
+    if (!Number.isInteger(pid)) continue;
+    const ps = await r.run(cmd.processArgs(pid), { reject: false });
+    if (ps.stdout.trim() !== cmd.HOLDER_ARGS) continue;
+    const inside = parseFindmnt((await r.run(cmd.inNamespace(pid, cmd.findmntAll()), { reject: false })).stdout).filter((m) => m.target.startsWith(`${cmd.BROWSE_ROOT}/`));
+    for (const m of inside.sort((a, b) => b.target.length - a.target.length)) {
+      const u = await r.run(cmd.inNamespace(pid, cmd.umount(m.target)), { reject: false });
+      if (u.exitCode === 0) unmountedInside++;
+    }
+    await r.run(cmd.killProcess(pid, 'KILL'), { reject: false });
+    holders++;
+  }
   const mounts = parseFindmnt((await r.run(cmd.findmntAll())).stdout).filter((m) => m.target.startsWith(`${cmd.BROWSE_ROOT}/`));
-  let unmounted = 0;
+  let unmounted = unmountedInside;
   // Deepest first, so nothing is busy because of a mount below it.
   for (const m of mounts.sort((a, b) => b.target.length - a.target.length)) {
     const u = await r.run(cmd.umount(m.target), { reject: false });
@@ -275,16 +310,21 @@ export async function cleanupLeftovers(host: HostConfig): Promise<{ unmounted: n
     .sort((a, b) => b.length - a.length)
     .map((p) => `${cmd.BROWSE_ROOT}/${p}`);
   if (dirs.length > 0) await r.run(cmd.rmdirs(dirs), { reject: false });
-  return { unmounted, detached };
+  return { unmounted, detached, holders };
 }
 
 /** cleanupLeftovers on every host that has browsing on (start-up; errors are logged, never fatal). */
 export async function cleanupAllHosts(): Promise<void> {
   for (const h of config().hosts) {
-    if (!h.fileBrowse || h.fileBrowse !== 'mount') continue;
+    if (!h.fileBrowse) continue;
     try {
+      if (h.fileBrowse === 'libguestfs') {
+        const g = await gfs.cleanupLeftovers(h);
+        if (g.stopped > 0) console.log(`cowherd: ${h.id}: stopped ${g.stopped} guestfish server(s) left by an earlier run`);
+        continue;
+      }
       const r = await cleanupLeftovers(h);
-      if (r.unmounted + r.detached > 0) console.log(`cowherd: ${h.id}: removed ${r.unmounted} mount(s) and ${r.detached} loop device(s) left by an earlier run`);
+      if (r.unmounted + r.detached + r.holders > 0) console.log(`cowherd: ${h.id}: removed ${r.unmounted} mount(s), ${r.detached} loop device(s) and ${r.holders} namespace holder(s) left by an earlier run`);
     } catch (e) {
       console.error(`cowherd: ${h.id}: cleaning up browse mounts failed: ${(e as Error).message}`);
     }
@@ -292,8 +332,6 @@ export async function cleanupAllHosts(): Promise<void> {
 }
 
 // ---- reading ------------------------------------------------------------------------------------------------------
-
-export type Which = 'snapshot' | 'origin';
 
 async function ensureOrigin(host: HostConfig, s: Session): Promise<Side | Fail> {
   if (s.originSide) return s.originSide;
@@ -328,7 +366,7 @@ async function mountDir(host: HostConfig, s: Session, which: Which, fsId: string
     const dev = fsId === 'disk' ? side.loop : `${side.loop}${fsId}`;
     try {
       await r.run(cmd.mkdirPrivate([dir]));
-      await r.run(cmd.mountReadOnly(type, dev, dir));
+      await r.run(ns(s, cmd.mountReadOnly(type, dev, dir)));
     } catch (e) {
       await r.run(cmd.rmdirs([dir]), { reject: false });
       return fail(502, `cannot mount ${fsId} (${type}) read-only: ${(e as Error).message}`);
@@ -338,9 +376,27 @@ async function mountDir(host: HostConfig, s: Session, which: Which, fsId: string
   });
 }
 
-export async function listFilesystems(hostId: string, vg: string, lv: string): Promise<Ok<{ filesystems: GuestFs[]; origin: string | null; backend: 'mount' }> | Fail> {
+/** The host of a request when it browses with libguestfs (its operations live in lib/files/guestfs.ts). */
+function guestfsHost(hostId: string): HostConfig | null {
+  const h = findHost(hostId);
+  return h?.fileBrowse === 'libguestfs' ? h : null;
+}
+
+function checkNames(vg: string, lv: string): Fail | null {
+  const e = validateVgName(vg) ?? validateLvName(lv, vg);
+  return e ? fail(400, e) : null;
+}
+
+export async function listFilesystems(hostId: string, vg: string, lv: string): Promise<Ok<{ filesystems: GuestFs[]; origin: string | null; backend: 'mount' | 'libguestfs'; isolation: Isolation }> | Fail> {
+  const g = guestfsHost(hostId);
+  if (g) {
+    const bad = checkNames(vg, lv);
+    if (bad) return bad;
+    const r = await gfs.listFilesystems(g, vg, lv);
+    return r.ok ? { ...r, backend: 'libguestfs', isolation: 'appliance' } : r;
+  }
   return withSession(hostId, vg, lv, (_host, s) =>
-    Promise.resolve({ ok: true as const, filesystems: s.snap.fs, origin: s.origin, backend: 'mount' as const }),
+    Promise.resolve({ ok: true as const, filesystems: s.snap.fs, origin: s.origin, backend: 'mount' as const, isolation: s.holder === null ? ('host-namespace' as const) : ('private-namespace' as const) }),
   );
 }
 
@@ -361,7 +417,7 @@ async function resolve(host: HostConfig, s: Session, which: Which, fsId: string,
   if (!m.ok) return m;
   const { full, prefixes } = hostPaths(m.dir, parts);
   if (prefixes.length === 0) return { ok: true, host, session: s, dir: m.dir, full, type: 'dir' };
-  const st = await runnerFor(host).run(cmd.lstatTypes(prefixes), { reject: false });
+  const st = await runnerFor(host).run(ns(s, cmd.lstatTypes(prefixes)), { reject: false });
   const types = st.stdout.split('\n').filter((l) => l !== '').map(statType);
   if (st.exitCode !== 0 || types.length !== prefixes.length) return fail(404, `/${parts.join('/')}: no such file or directory in ${which === 'snapshot' ? 'the snapshot' : 'the origin'}`);
   for (let i = 0; i < types.length - 1; i++) {
@@ -371,24 +427,18 @@ async function resolve(host: HostConfig, s: Session, which: Which, fsId: string,
   return { ok: true, host, session: s, dir: m.dir, full, type: types[types.length - 1] ?? 'unknown' };
 }
 
-export interface Listing {
-  path: string;
-  entries: FileEntry[];
-  total: number;
-  offset: number;
-  limit: number;
-}
-
 export async function listDirectory(
   hostId: string, vg: string, lv: string, which: Which, fsId: string, parts: readonly string[],
   page: { offset: number; limit: number; sort: SortKey; desc: boolean },
 ): Promise<Ok<{ listing: Listing }> | Fail> {
+  const g = guestfsHost(hostId);
+  if (g) return checkNames(vg, lv) ?? gfs.listDirectory(g, vg, lv, which, fsId, parts, page);
   return withSession(hostId, vg, lv, async (host, s) => {
   const r = await resolve(host, s, which, fsId, parts);
   if (!r.ok) return r;
   if (r.type === 'link') return fail(409, `/${parts.join('/')} is a symbolic link: links are shown, never followed`);
   if (r.type !== 'dir') return fail(409, `/${parts.join('/')} is not a directory`);
-  const out = await runnerFor(r.host).run(cmd.listDirectory(r.full), { reject: false });
+  const out = await runnerFor(r.host).run(ns(s, cmd.listDirectory(r.full)), { reject: false });
   if (out.exitCode !== 0 && out.stdout === '') return fail(502, `cannot list /${parts.join('/')}: ${out.stderr.trim()}`);
   const all = sortEntries(parseListing(out.stdout), page.sort, page.desc);
   return {
@@ -400,7 +450,7 @@ export async function listDirectory(
 
 /** Every entry of a directory (both sides of a comparison), unpaged. */
 async function allEntries(r: Resolved): Promise<FileEntry[]> {
-  const out = await runnerFor(r.host).run(cmd.listDirectory(r.full), { reject: false });
+  const out = await runnerFor(r.host).run(ns(r.session, cmd.listDirectory(r.full)), { reject: false });
   return parseListing(out.stdout);
 }
 
@@ -422,19 +472,23 @@ function track(s: Session, stream: (signal: AbortSignal) => ByteStream): ByteStr
 /** A regular file's bytes, streamed. Links, devices, FIFOs and sockets are refused without being opened. */
 export async function readFile(hostId: string, vg: string, lv: string, which: Which, fsId: string, parts: readonly string[], maxBytes?: number): Promise<Ok<{ stream: ByteStream; name: string }> | Fail> {
   if (parts.length === 0) return fail(409, '/ is a directory');
+  const g = guestfsHost(hostId);
+  if (g) return checkNames(vg, lv) ?? gfs.readFile(g, vg, lv, which, fsId, parts, maxBytes);
   return withSession(hostId, vg, lv, async (host, s) => {
   const r = await resolve(host, s, which, fsId, parts);
   if (!r.ok) return r;
   if (r.type === 'link') return fail(409, `/${parts.join('/')} is a symbolic link: it is shown as a link and never followed, so it cannot be downloaded`);
   if (r.type === 'dir') return fail(409, `/${parts.join('/')} is a directory: download it as .tar.gz`);
   if (r.type !== 'file') return fail(409, `/${parts.join('/')} is a ${r.type === 'fifo' ? 'FIFO' : r.type === 'char' || r.type === 'block' ? 'device file' : r.type}: listed, never opened`);
-  const argv = maxBytes === undefined ? cmd.readFile(r.full) : cmd.readHead(r.full, maxBytes);
+  const argv = ns(s, maxBytes === undefined ? cmd.readFile(r.full) : cmd.readHead(r.full, maxBytes));
   return { ok: true as const, name: parts[parts.length - 1] ?? 'file', stream: track(r.session, (signal) => streamCommand(r.host, argv, signal)) };
   });
 }
 
 /** A directory (or the root) as a streamed .tar.gz; links stay links, special files are stored, not opened. */
 export async function archiveDirectory(hostId: string, vg: string, lv: string, fsId: string, parts: readonly string[]): Promise<Ok<{ stream: ByteStream; name: string }> | Fail> {
+  const g = guestfsHost(hostId);
+  if (g) return checkNames(vg, lv) ?? gfs.archiveDirectory(g, vg, lv, fsId, parts);
   return withSession(hostId, vg, lv, async (host, s) => {
   const r = await resolve(host, s, 'snapshot', fsId, parts);
   if (!r.ok) return r;
@@ -442,23 +496,9 @@ export async function archiveDirectory(hostId: string, vg: string, lv: string, f
   if (r.type !== 'dir') return fail(409, `/${parts.join('/')} is not a directory`);
   const rel = parts.length === 0 ? '.' : parts.join('/');
   const name = `${lv}-${fsId}${parts.length === 0 ? '' : `-${parts.join('-')}`}.tar.gz`.replace(/[^A-Za-z0-9._-]/g, '_');
-  return { ok: true as const, name, stream: track(r.session, (signal) => streamCommand(r.host, cmd.tarGz(r.dir, rel), signal)) };
+  return { ok: true as const, name, stream: track(r.session, (signal) => streamCommand(r.host, ns(s, cmd.tarGz(r.dir, rel)), signal)) };
   });
 }
-
-/** Largest file a text diff is made of; bigger ones are compared byte for byte only. */
-export const DIFF_MAX_BYTES = 1024 * 1024;
-
-export type DiffResult =
-  | { kind: 'file'; path: string; status: 'same' | 'changed' | 'added' | 'removed' | 'type-changed'; diff: string | null; binary: boolean; note: string | null }
-  | {
-      kind: 'dir';
-      path: string;
-      added: FileEntry[];
-      removed: FileEntry[];
-      changed: { name: string; snapshot: FileEntry; origin: FileEntry; contentChanged: boolean | null }[];
-      unchanged: number;
-    };
 
 /**
  * Compare a path of the snapshot with the same path in the origin now. A file: changed or not and a unified diff
@@ -466,6 +506,8 @@ export type DiffResult =
  * mtime (with `hash`, same-size files are compared by content too).
  */
 export async function diffPath(hostId: string, vg: string, lv: string, fsId: string, parts: readonly string[], hash = false): Promise<Ok<{ result: DiffResult }> | Fail> {
+  const g = guestfsHost(hostId);
+  if (g) return checkNames(vg, lv) ?? gfs.diffPath(g, vg, lv, fsId, parts, hash);
   return withSession(hostId, vg, lv, (host, s) => diffIn(host, s, fsId, parts, hash));
 }
 
@@ -477,7 +519,7 @@ async function diffIn(host: HostConfig, s: Session, fsId: string, parts: readonl
   if (!b.ok && b.status !== 404) return b;
   const run = runnerFor(a.host);
   if (a.type === 'dir') {
-    if (!b.ok || b.type !== 'dir') return { ok: true, result: { kind: 'dir', path, added: [], removed: await allEntries(a), changed: [], unchanged: 0 } };
+    if (!b.ok || b.type !== 'dir') return { ok: true, result: { kind: 'dir', path, added: [], removed: await allEntries(a), changed: [], unchanged: 0, byContent: hash } };
     const [sa, sb] = await Promise.all([allEntries(a), allEntries(b)]);
     const mb = new Map(sb.map((e) => [e.name, e]));
     const ma = new Map(sa.map((e) => [e.name, e]));
@@ -489,7 +531,7 @@ async function diffIn(host: HostConfig, s: Session, fsId: string, parts: readonl
       const meta = e.type !== o.type || e.sizeBytes !== o.sizeBytes || e.mtime !== o.mtime || e.target !== o.target;
       let content: boolean | null = null;
       if (hash && e.type === 'file' && o.type === 'file' && e.sizeBytes === o.sizeBytes) {
-        const c = await run.run(cmd.compareFiles(`${a.full}/${e.name}`, `${b.full}/${e.name}`), { reject: false });
+        const c = await run.run(ns(s, cmd.compareFiles(`${a.full}/${e.name}`, `${b.full}/${e.name}`)), { reject: false });
         content = c.exitCode === 1 ? true : c.exitCode === 0 ? false : null;
       }
       if (meta || content === true) changed.push({ name: e.name, snapshot: e, origin: o, contentChanged: content });
@@ -503,6 +545,7 @@ async function diffIn(host: HostConfig, s: Session, fsId: string, parts: readonl
         added: sb.filter((e) => !ma.has(e.name)),
         removed: sa.filter((e) => !mb.has(e.name)),
         changed,
+        byContent: hash,
         unchanged,
       },
     };
@@ -510,16 +553,16 @@ async function diffIn(host: HostConfig, s: Session, fsId: string, parts: readonl
   if (!b.ok) return { ok: true, result: { kind: 'file', path, status: 'removed', diff: null, binary: false, note: 'not in the origin now' } };
   if (a.type !== b.type) return { ok: true, result: { kind: 'file', path, status: 'type-changed', diff: null, binary: false, note: `${a.type} in the snapshot, ${b.type} in the origin` } };
   if (a.type !== 'file') return { ok: true, result: { kind: 'file', path, status: 'same', diff: null, binary: false, note: `a ${a.type}: not opened, not compared` } };
-  const c = await run.run(cmd.compareFiles(a.full, b.full), { reject: false });
+  const c = await run.run(ns(s, cmd.compareFiles(a.full, b.full)), { reject: false });
   if (c.exitCode === 0) return { ok: true, result: { kind: 'file', path, status: 'same', diff: null, binary: false, note: null } };
   if (c.exitCode !== 1) return fail(502, `cannot compare ${path}: ${c.stderr.trim()}`);
   const sizes = parseListing(
-    (await run.run(cmd.describeEntries([a.full, b.full]), { reject: false })).stdout,
+    (await run.run(ns(s, cmd.describeEntries([a.full, b.full])), { reject: false })).stdout,
   );
   if (sizes.some((e) => e.sizeBytes > DIFF_MAX_BYTES)) {
     return { ok: true, result: { kind: 'file', path, status: 'changed', diff: null, binary: false, note: `larger than ${DIFF_MAX_BYTES} bytes: compared byte for byte, no text diff` } };
   }
-  const d = await run.run(cmd.diffFiles(a.full, b.full, `snapshot:${path}`, `origin:${path}`), { reject: false });
+  const d = await run.run(ns(s, cmd.diffFiles(a.full, b.full, `snapshot:${path}`, `origin:${path}`)), { reject: false });
   const binary = /^Binary files .* differ$/m.test(d.stdout) && !d.stdout.startsWith('---');
   return { ok: true, result: { kind: 'file', path, status: 'changed', diff: binary ? null : d.stdout, binary, note: binary ? 'binary files differ' : null } };
 }

@@ -190,17 +190,65 @@ export function tarGz(mountDir: string, relative: string): string[] {
 
 // ---- libguestfs backend -------------------------------------------------------------------------------------------
 // guestfish reads the guest file system inside its own small appliance VM, so a crafted file system attacks that VM's
-// kernel, not the host's. One handle per browse session (`--listen` starts a guestfish server; `--remote=PID` sends it
-// commands) instead of one appliance launch per request. `--ro` adds the disk read-only (writes would go to a
-// discarded overlay), `--format=raw` stops format probing of untrusted data.
+// kernel, not the host's. One handle per browse side (the snapshot; the origin gets its own): `--listen` starts a
+// guestfish server, `--remote=PID` sends it one command per call, instead of one appliance launch per request.
+// `--ro` adds the disk read-only (writes would go to a discarded overlay), `--format=raw` stops format probing of
+// untrusted data.
+//
+// How guestfish reads the words after `--` (fish/fish.c, cmdline(); fish/rc.c), which is what the checks below are
+// about:
+// - each argv word is one argument, not re-parsed, EXCEPT that a word ":" ends the command and starts another one:
+//   no argument word may be ":";
+// - a first word starting with "-" means "do not exit on error" (fish.c strips it and sends exit_on_error=0): every
+//   command but `run` and `exit` is sent so, because the server otherwise EXITS on the first failed command (checked
+//   with guestfish 1.48.6: `guestfish --remote=PID -- get-readonly` on a bad name ended the server). The price: the
+//   client then exits 0 even when the command failed, and the error text goes to the SERVER's stderr (the log file
+//   below), so every caller judges success by the output it expects;
+// - a list argument (lstatnslist, readlinklist) is ONE word that guestfish splits itself (parse_string_list: blanks
+//   separate items, single quotes quote, backslash escapes a quote): only names without white space, quotes and
+//   backslashes are sent in a list; the others one at a time (lstatns, readlink), where the word is the whole path;
+// - a path starting with "win:" is translated (resolve_win_path): every path here starts with "/".
 
 const GUESTFISH_PID = /^[1-9][0-9]{0,9}$/;
-const APPLIANCE_DEV = /^\/dev\/sd[a-z][0-9]{0,3}$/;
+/** The appliance's view of the one disk added: /dev/sda, partitions /dev/sdaN. */
+const APPLIANCE_DEV = /^\/dev\/sda([1-9][0-9]{0,2})?$/;
+/** A mount point Cowherd makes in the appliance's own root, one per file system: /p1, /p2, /disk. */
+const APPLIANCE_MP = /^\/(p[0-9]{1,3}|disk)$/;
+/** Longest list argument item count sent in one call (the message limit is 4 MiB; a long name is 255 bytes). */
+export const GUESTFISH_LIST_MAX = 1000;
 
-/** Start a guestfish server for one disk; prints `GUESTFISH_PID=1234; export GUESTFISH_PID`. */
-export function guestfishListen(lvDevice: string): string[] {
+/** File systems the libguestfs backend mounts (read-only, inside the appliance). */
+export const GUESTFS_MOUNTABLE = ['ext2', 'ext3', 'ext4', 'xfs', 'btrfs', 'vfat', 'exfat', 'ntfs', 'iso9660'] as const;
+
+export function isGuestfsMountable(type: string | null | undefined): boolean {
+  return (GUESTFS_MOUNTABLE as readonly string[]).includes(type ?? '');
+}
+
+function guestPathOk(p: string): boolean {
+  return p.startsWith('/') && !p.includes('\0') && !p.split('/').includes('..');
+}
+
+/** A name that may travel inside a guestfish list argument (see above). */
+export function listSafeName(n: string): boolean {
+  return n !== '' && n !== '.' && n !== '..' && n !== ':' && !/[\s'\\/\0]/.test(n);
+}
+
+/** The appliance device of a file system id ("p2" -> /dev/sda2, "disk" -> /dev/sda) and its mount point. */
+export function applianceDevice(fsId: string): { device: string; mountpoint: string } {
+  must(/^(p[1-9][0-9]{0,2}|disk)$/.test(fsId), `file system id ${JSON.stringify(fsId)}`);
+  return { device: fsId === 'disk' ? '/dev/sda' : `/dev/sda${fsId.slice(1)}`, mountpoint: `/${fsId}` };
+}
+
+/**
+ * Start a guestfish server for one disk; prints `GUESTFISH_PID=1234; export GUESTFISH_PID` and returns at once. The
+ * server's stdin is /dev/null and its stderr (where every failed remote command says why) is appended to `logFile`,
+ * a file in the session's own directory: otherwise the server would hold the caller's stderr pipe (and ssh session)
+ * open for as long as it lives. The one fixed script gets its data as positional parameters, never as text.
+ */
+export function guestfishListen(lvDevice: string, logFile: string): string[] {
   must(LV_DEV.test(lvDevice), `device ${JSON.stringify(lvDevice)}`);
-  return ['guestfish', '--listen', '--ro', '--format=raw', '--add', lvDevice];
+  mustBeOurs(logFile);
+  return ['sh', '-c', 'log=$1; shift; exec "$@" </dev/null 2>>"$log"', 'cowherd-guestfish', logFile, 'guestfish', '--listen', '--ro', '--format=raw', '--add', lvDevice];
 }
 
 /** The PID from guestfish --listen's output, or null. */
@@ -210,54 +258,154 @@ export function parseGuestfishPid(stdout: string): number | null {
 }
 
 /**
- * One guestfish command sent to the server of `pid`. Arguments after `--` are words for guestfish, each passed as one
- * argument (no re-parsing): paths are confined by parseGuestPath, and inside the appliance a symlink resolves within
- * the guest's own tree, never the host's.
+ * One guestfish command for the server of `pid`. Every path is an appliance path: a file system's mount point
+ * (/p1) followed by a guest path confined by parseGuestPath; inside the appliance a symlink resolves within the
+ * guest's own tree, never the host's, and the backend lstat's every component before it reads anything.
  */
 export type GuestfishCommand =
-  | { cmd: 'run' }
   | { cmd: 'list-filesystems' }
-  | { cmd: 'mount-ro'; device: string }
-  | { cmd: 'umount-all' }
-  | { cmd: 'lstatnslist'; dir: string; names: string[] }
-  | { cmd: 'ls'; dir: string }
-  | { cmd: 'readlinklist'; dir: string; names: string[] }
+  | { cmd: 'vfs-label'; device: string }
+  | { cmd: 'blockdev-getsize64'; device: string }
+  | { cmd: 'mkmountpoint'; mountpoint: string }
+  | { cmd: 'mount-ro'; device: string; mountpoint: string }
+  | { cmd: 'mountpoints' }
+  | { cmd: 'ls0'; dir: string }
+  | { cmd: 'lstatns'; path: string }
+  | { cmd: 'lstatnslist'; dir: string; names: readonly string[] }
+  | { cmd: 'readlink'; path: string }
+  | { cmd: 'readlinklist'; dir: string; names: readonly string[] }
   | { cmd: 'download'; file: string }
-  | { cmd: 'tgz-out'; dir: string }
-  | { cmd: 'exit' };
+  | { cmd: 'pread'; file: string; count: number }
+  | { cmd: 'checksum'; file: string }
+  | { cmd: 'tar-out'; dir: string };
 
-function guestPathOk(p: string): boolean {
-  return p.startsWith('/') && !p.includes('\0') && !p.split('/').includes('..');
+function path(p: string): string {
+  must(guestPathOk(p), `guest path ${JSON.stringify(p)}`);
+  return p;
 }
 
-export function guestfishRemote(pid: number, c: GuestfishCommand): string[] {
-  must(GUESTFISH_PID.test(String(pid)), `guestfish pid ${pid}`);
-  const head = ['guestfish', `--remote=${pid}`, '--'];
+function words(c: GuestfishCommand): string[] {
   switch (c.cmd) {
-    case 'run':
     case 'list-filesystems':
-    case 'umount-all':
-    case 'exit':
-      return [...head, c.cmd];
+    case 'mountpoints':
+      return [c.cmd];
+    case 'vfs-label':
+    case 'blockdev-getsize64':
+      must(APPLIANCE_DEV.test(c.device), `appliance device ${JSON.stringify(c.device)}`);
+      return [c.cmd, c.device];
+    case 'mkmountpoint':
+      must(APPLIANCE_MP.test(c.mountpoint), `mount point ${JSON.stringify(c.mountpoint)}`);
+      return [c.cmd, c.mountpoint];
     case 'mount-ro':
       must(APPLIANCE_DEV.test(c.device), `appliance device ${JSON.stringify(c.device)}`);
-      return [...head, 'mount-ro', c.device, '/'];
-    case 'ls':
-      must(guestPathOk(c.dir), `guest path ${JSON.stringify(c.dir)}`);
-      return [...head, 'ls', c.dir];
+      must(APPLIANCE_MP.test(c.mountpoint), `mount point ${JSON.stringify(c.mountpoint)}`);
+      return [c.cmd, c.device, c.mountpoint];
+    case 'ls0':
+      // "-": the names, NUL-separated, on (the client's) stdout: no name can break the list.
+      return [c.cmd, path(c.dir), '-'];
+    case 'lstatns':
+    case 'readlink':
+    case 'checksum':
+      return c.cmd === 'checksum' ? [c.cmd, 'sha256', path(c.file)] : [c.cmd, path(c.path)];
     case 'lstatnslist':
     case 'readlinklist':
-      must(guestPathOk(c.dir), `guest path ${JSON.stringify(c.dir)}`);
-      must(c.names.every((n) => n !== '' && n !== '.' && n !== '..' && !n.includes('/') && !n.includes('\0')), 'an entry name');
-      // guestfish takes a list argument as one word of space-separated items: names with spaces cannot be sent
-      // this way, so the backend asks for those one at a time (lstatns).
-      must(c.names.every((n) => !/\s/.test(n)), 'a name with white space in a list argument');
-      return [...head, c.cmd, c.dir, c.names.join(' ')];
+      must(c.names.length > 0 && c.names.length <= GUESTFISH_LIST_MAX, `a list of ${c.names.length} names`);
+      must(c.names.every(listSafeName), 'a name that cannot travel in a guestfish list argument');
+      return [c.cmd, path(c.dir), c.names.join(' ')];
     case 'download':
-      must(guestPathOk(c.file), `guest path ${JSON.stringify(c.file)}`);
-      return [...head, 'download', c.file, '-'];
-    case 'tgz-out':
-      must(guestPathOk(c.dir), `guest path ${JSON.stringify(c.dir)}`);
-      return [...head, 'tgz-out', c.dir, '-'];
+      return [c.cmd, path(c.file), '-'];
+    case 'pread':
+      must(Number.isInteger(c.count) && c.count > 0 && c.count <= 2 * 1024 * 1024, `byte count ${c.count}`);
+      return [c.cmd, path(c.file), String(c.count), '0'];
+    case 'tar-out':
+      // Links stay links, devices and FIFOs are stored, not opened (GNU tar inside the appliance); guest ids kept.
+      return [c.cmd, path(c.dir), '-', 'compress:gzip', 'numericowner:true'];
   }
+}
+
+/**
+ * The argv of one command sent to the server of `pid`, as `-cmd` (keep the server on error: see above). Every word
+ * after the command name is checked once more here, whatever built it: no ":" (a second command), no NUL.
+ */
+export function guestfishRemote(pid: number, c: GuestfishCommand): string[] {
+  must(GUESTFISH_PID.test(String(pid)), `guestfish pid ${pid}`);
+  const [name = '', ...args] = words(c);
+  must(args.every((w) => w !== ':' && !w.includes('\0')), 'a guestfish word that would start a second command');
+  return ['guestfish', `--remote=${pid}`, '--', `-${name}`, ...args];
+}
+
+/**
+ * `run` (launch the appliance) on the server of `pid`: without "-", so a server that cannot launch exits (and the
+ * client exits 1). Its stdout goes to /dev/null: the appliance inherits the client's stdout, and a caller reading a
+ * pipe would wait for it for as long as the appliance lives (guestfish(1), "REMOTE CONTROL RUN COMMAND HANGING").
+ */
+export function guestfishRun(pid: number): string[] {
+  must(GUESTFISH_PID.test(String(pid)), `guestfish pid ${pid}`);
+  return ['sh', '-c', 'exec "$@" >/dev/null', 'cowherd-guestfish', 'guestfish', `--remote=${pid}`, '--', 'run'];
+}
+
+/** End the server of `pid` (it closes the handle and the appliance with it). */
+export function guestfishExit(pid: number): string[] {
+  must(GUESTFISH_PID.test(String(pid)), `guestfish pid ${pid}`);
+  return ['guestfish', `--remote=${pid}`, '--', 'exit'];
+}
+
+/** The end of a server's log (why a command failed). */
+export function tailLog(logFile: string): string[] {
+  mustBeOurs(logFile);
+  return ['tail', '--bytes=2000', '--', logFile];
+}
+
+/** A process's command line, to make sure a PID from a marker is still the process Cowherd started. */
+export function processArgs(pid: number): string[] {
+  must(GUESTFISH_PID.test(String(pid)), `pid ${pid}`);
+  return ['ps', '-o', 'args=', '-p', String(pid)];
+}
+
+export function killProcess(pid: number, signal: 'TERM' | 'KILL'): string[] {
+  must(GUESTFISH_PID.test(String(pid)), `pid ${pid}`);
+  return ['kill', '-s', signal, String(pid)];
+}
+
+/** Every entry under BROWSE_ROOT two levels deep, files too (a session's guestfish log), NUL-separated. */
+export function listBrowseRootAll(): string[] {
+  return ['find', BROWSE_ROOT, '-mindepth', '1', '-maxdepth', '2', '-printf', '%P\\0'];
+}
+
+/** Remove files Cowherd wrote in its own session directories (a guestfish log). */
+export function removeFiles(files: readonly string[]): string[] {
+  files.forEach(mustBeOurs);
+  must(files.length > 0, 'no file');
+  return ['rm', '-f', '--', ...files];
+}
+
+// ---- a private mount namespace for the mount backend ---------------------------------------------------------------
+// Each mount session gets a long-lived "holder" process in a mount namespace of its own with private propagation
+// (`unshare --mount --propagation private`), and every mount, umount, listing and read of that session runs inside
+// it (`nsenter --target PID --mount --`): the guest file systems are invisible to every other process on the host
+// (backup agents, indexers, udisks), and nothing mounted there propagates back. Loop devices are not namespaced:
+// they are attached and detached on the host as before.
+
+/**
+ * The holder is checked before its PID is printed: the script waits until the background process really is in a mount
+ * namespace other than the script's own (unshare has run), and fails with 5 when nsenter is missing, 3 when the
+ * process died (no unshare, no privilege), 4 after 10 s. A fixed script; the holder's argv is positional.
+ */
+const HOLDER_SCRIPT =
+  'command -v nsenter >/dev/null || exit 5; "$@" </dev/null >/dev/null 2>&1 & p=$!; i=0; ' +
+  'while [ $i -lt 100 ]; do if [ "$(readlink /proc/$p/ns/mnt)" != "$(readlink /proc/$$/ns/mnt)" ]; then echo $p; exit 0; fi; ' +
+  'kill -0 $p 2>/dev/null || exit 3; sleep 0.1; i=$((i+1)); done; kill $p; exit 4';
+
+/** What a holder's command line reads (ps -o args=), to recognise one from its marker after a crash. */
+export const HOLDER_ARGS = 'sleep infinity';
+
+export function startNamespaceHolder(): string[] {
+  return ['sh', '-c', HOLDER_SCRIPT, 'cowherd-holder', 'unshare', '--mount', '--propagation', 'private', '--', ...HOLDER_ARGS.split(' ')];
+}
+
+/** Run `argv` inside the mount namespace of the holder `pid`. */
+export function inNamespace(pid: number, argv: readonly string[]): string[] {
+  must(GUESTFISH_PID.test(String(pid)), `holder pid ${pid}`);
+  must(argv.length > 0, 'no command');
+  return ['nsenter', `--target=${pid}`, '--mount', '--', ...argv];
 }

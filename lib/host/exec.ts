@@ -18,6 +18,7 @@ interface SpawnSpec {
 export async function spawnCommand(spec: SpawnSpec): Promise<RunResult> {
   const { options } = spec;
   const started = performance.now();
+  const streamOut = options.stdoutStream !== undefined;
   const child = execa(spec.file, spec.args, {
     shell: false,
     reject: false,
@@ -26,15 +27,31 @@ export async function spawnCommand(spec: SpawnSpec): Promise<RunResult> {
     killSignal: 'SIGTERM',
     forceKillAfterDelay: 2000,
     input: options.input,
-    stdin: options.input === undefined ? 'ignore' : 'pipe',
+    stdin: options.input === undefined && options.stdinStream === undefined ? 'ignore' : 'pipe',
+    // A streamed stdout is piped on below and never collected (a disk image would not fit in memory).
+    buffer: { stdout: !streamOut, stderr: true },
     cancelSignal: options.signal,
     // Only what the command needs, never the server's secrets (see childEnv).
     env: childEnv(),
     extendEnv: false,
     encoding: 'utf8',
   });
+  if (options.stdinStream && child.stdin) {
+    const stdin = child.stdin;
+    // The reader may exit before it read everything (it failed): that closes the pipe, which is not our error.
+    stdin.on('error', () => undefined);
+    const source = options.stdinStream;
+    source.pipe(stdin);
+    // Once the process has exited nothing reads its stdin: detach it, or the result would wait for a source that
+    // only ends when its own reader is stopped (which happens when this result arrives).
+    child.once('exit', () => {
+      source.unpipe(stdin);
+      stdin.destroy();
+    });
+  }
+  if (streamOut && child.stdout) child.stdout.pipe(options.stdoutStream!);
   if (options.onStderr) child.stderr?.on('data', (b: Buffer) => options.onStderr?.(b.toString('utf8')));
-  if (options.onStdout) child.stdout?.on('data', (b: Buffer) => options.onStdout?.(b.toString('utf8')));
+  if (options.onStdout && !streamOut) child.stdout?.on('data', (b: Buffer) => options.onStdout?.(b.toString('utf8')));
   const r = await child;
   const durationMs = performance.now() - started;
   const stdout = typeof r.stdout === 'string' ? r.stdout : '';

@@ -9,6 +9,15 @@ export interface RunOptions {
   onStderr?: (chunk: string) => void;
   /** Called with each chunk of standard output as it arrives. */
   onStdout?: (chunk: string) => void;
+  /**
+   * Bytes for the command's standard input, streamed (a copy between hosts: see pipe.ts). Exclusive with `input`.
+   */
+  stdinStream?: NodeJS.ReadableStream;
+  /**
+   * The command's standard output, streamed as bytes into this stream and not kept (the result's stdout is then
+   * empty). Nothing is buffered in memory whatever the size: the copy of a disk between hosts goes through here.
+   */
+  stdoutStream?: NodeJS.WritableStream;
   signal?: AbortSignal;
 }
 

@@ -70,3 +70,17 @@ describe('?fresh=1 reads', () => {
     await flush();
   });
 });
+
+describe('slowIntervalFactor', () => {
+  it('gives every host a fixed share of the slow interval between 0.8 and 1, different for hosts started together', async () => {
+    const { slowIntervalFactor } = await import('./service');
+    const ids = Array.from({ length: 20 }, (_, i) => `lab${String(i + 1).padStart(2, '0')}`);
+    const f = ids.map(slowIntervalFactor);
+    expect(f.every((x) => x >= 0.8 && x <= 1)).toBe(true);
+    expect(slowIntervalFactor('lab07')).toBe(f[6]);
+    // Spread: at the 60 s default the 20 periods cover more than half of the 12 s range, no two within 50 ms.
+    const periods = f.map((x) => Math.round(60_000 * x)).sort((a, b) => a - b);
+    expect(periods.at(-1)! - periods[0]!).toBeGreaterThan(6000);
+    expect(new Set(periods.map((p) => Math.round(p / 50))).size).toBeGreaterThan(15);
+  });
+});

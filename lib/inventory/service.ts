@@ -1,4 +1,5 @@
 import 'server-only';
+import { createHash } from 'node:crypto';
 import { config } from '@/lib/config/hosts';
 import { env } from '@/lib/env';
 import { runnerFor } from '@/lib/host';
@@ -16,6 +17,8 @@ interface HostState {
   dm?: DmAtFullRead | null;
   /** When the last full read started (ms). */
   fullAt?: number;
+  /** This host's share of the slow interval (slowIntervalFactor): hosts started together do not stay in step. */
+  slowFactor?: number;
   /** When the last read asked for with ?fresh=1 started (epoch ms). */
   lastFreshStart?: number;
 }
@@ -105,6 +108,16 @@ function publish(s: HostState, inv: Inventory): void {
 }
 
 /**
+ * The slow interval of a host, as a factor of COWHERD_INVENTORY_MS between 0.8 and 1, fixed per host id (a hash).
+ * Hosts that the monitor starts at the same moment would otherwise read in full at the same moment every minute,
+ * and many hosts behind one link, or one Cowherd with many hosts, would see a burst of full reads each minute; with
+ * distinct periods the full reads spread out (as Prometheus spreads its scrapes by target).
+ */
+export function slowIntervalFactor(hostId: string): number {
+  return 0.8 + 0.2 * (createHash('sha256').update(hostId).digest().readUInt32BE(0) / 0xffffffff);
+}
+
+/**
  * One poll of a host, at the cost of `dmsetup status -v` (no lvm2 lock, no device scan, no metadata read): the fill
  * of every snapshot, thin pool and thin volume, folded into the last full inventory and published to the listeners
  * (COW history, alerts, auto-extend). The full inventory (vgs, lvs, virsh) is read instead when there is none yet,
@@ -123,7 +136,8 @@ export async function pollHost(hostId: string): Promise<PollKind> {
   if (!s.last) return full('full: first read');
   if (s.lastError) return full('full: after an error');
   if (s.dm === null) return full('full: no dmsetup');
-  if (Date.now() - (s.fullAt ?? 0) >= env().COWHERD_INVENTORY_MS) return full('full: slow interval');
+  s.slowFactor ??= slowIntervalFactor(hostId);
+  if (Date.now() - (s.fullAt ?? 0) >= env().COWHERD_INVENTORY_MS * s.slowFactor) return full('full: slow interval');
   if (s.inflight) return full('full: joined a read in flight');
 
   const started = new Date();

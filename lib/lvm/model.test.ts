@@ -58,6 +58,7 @@ describe('buildLvmModel on the seed', () => {
       dataPercent: null,
       metadataPercent: null,
       tags: [],
+      chunkSizeBytes: null,
     });
   });
 
@@ -70,7 +71,7 @@ describe('buildLvmModel on the seed', () => {
 // [state, vg, name, expected subset]
 const CASES: [string, string, string, Partial<InventoryLv>][] = [
   // classic snapshot, active, 4 MiB written to the origin: cowPercent is the recorded data_percent
-  ['snapshots', 'vg0', 'web_snap', { kind: 'snapshot', origin: 'web', cowPercent: 12.57, dataPercent: 12.57, active: true, invalid: false, merging: false, hidden: false, path: '/dev/vg0/web_snap', sizeBytes: 33554432, createdAt: '2026-11-27T03:00:20.000Z' }],
+  ['snapshots', 'vg0', 'web_snap', { kind: 'snapshot', origin: 'web', cowPercent: 12.57, dataPercent: 12.57, active: true, invalid: false, merging: false, hidden: false, path: '/dev/vg0/web_snap', sizeBytes: 33554432, createdAt: '2026-11-27T03:00:20.000Z', chunkSizeBytes: 4096 }],
   ['snapshots', 'vg0', 'web', { kind: 'origin', origin: null, open: true, cowPercent: null }],
   ['snapshots', 'vg0', 'db', { kind: 'origin', open: false }],
   // invalid (overflowed) snapshot: active, invalid, cowPercent = lvm2's 100 (see model.ts)

@@ -59,6 +59,11 @@ export interface InventoryLv {
   dataPercent: number | null;
   /** lvm2's metadata_percent: a thin pool's metadata usage (a pool stops when either is full); null otherwise. */
   metadataPercent: number | null;
+  /**
+   * lvdisplay's "Snapshot chunk size" (classic snapshots: the unit of copy-on-write; thin pools: their block size);
+   * null where lvm2 reports 0. Optional: inventories recorded before it was read have none.
+   */
+  chunkSizeBytes?: number | null;
   /** lv_tags: snapshot policies mark what they made (cowherd-policy-<id>) and what is protected (cowherd-protected). */
   tags: string[];
 }
@@ -145,6 +150,7 @@ export function toInventoryLv(lv: LvReport): InventoryLv {
     dataPercent: lv.dataPercent,
     metadataPercent: kind === 'thin-pool' ? lv.metadataPercent : null,
     tags: lv.tags,
+    chunkSizeBytes: lv.chunkSizeBytes > 0 ? lv.chunkSizeBytes : null,
   };
 }
 

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LocalRunner } from '@/lib/host/local';
@@ -28,13 +29,14 @@ function planOf(steps: Step[]): Plan {
   };
 }
 
-async function run(steps: Step[], collect: () => Promise<typeof recorded> = () => Promise.resolve(recorded), fromStep = 0) {
+async function run(steps: Step[], collect: () => Promise<typeof recorded> = () => Promise.resolve(recorded), fromStep = 0, withOtherHosts = false) {
   const db = openDb(':memory:');
   const plan = planOf(steps);
   const started = startJob(db, plan, 'tester');
   if (!started.ok) throw new Error(started.error);
   if (fromStep > 0) updateJob(db, started.jobId, { message: 'the server restarted during step 2; continuing from what the host shows' });
-  await executePlan({ db, runner: new LocalRunner('lab'), collect, username: 'tester', sleep: () => Promise.resolve() }, started.jobId, plan, fromStep);
+  const runnerFor = withOtherHosts ? (id: string) => new LocalRunner(id) : undefined;
+  await executePlan({ db, runner: new LocalRunner('lab'), runnerFor, collect, username: 'tester', sleep: () => Promise.resolve() }, started.jobId, plan, fromStep);
   const job = getJob(db, started.jobId);
   if (!job) throw new Error('job vanished');
   return { job, audit: listAudit(db, {}) };
@@ -78,5 +80,61 @@ describe('executePlan', () => {
   it('keeps the restart note of a resumed job above its checks', async () => {
     const { job } = await run([sh('one', 'true'), sh('two', 'true')], undefined, 1);
     expect(job.message?.split('\n')).toEqual(['the server restarted during step 2; continuing from what the host shows', '✓ lvs lists vg0/web_snap: swi-a-s---']);
+  });
+
+  it('streams a pipe step between two hosts, runs a step on the other host, and audits each command under its host', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'cowherd-exec-pipe-'));
+    const out = path.join(dir, 'copy');
+    try {
+      const { job, audit } = await run(
+        [
+          { kind: 'pipe', title: 'copy', role: 'export', from: { host: 'lab', argv: ['head', '-c', '3000000', '/dev/zero'] }, to: { host: 'lab2', argv: ['sh', '-c', 'cat > "$1"', '--', out] }, bytes: 3_000_000 },
+          { kind: 'run', title: 'size on lab2', role: 'verify', host: 'lab2', argv: ['stat', '-c', '%s', out] },
+        ],
+        undefined,
+        0,
+        true,
+      );
+      expect(job.status).toBe('succeeded');
+      expect(job.steps[0]?.stdout).toMatch(/^3000000 bytes streamed from lab to lab2 in /);
+      expect(job.steps[1]?.stdout?.trim()).toBe('3000000');
+      expect(audit.map((a) => [a.host, a.argv[0]])).toEqual([
+        ['lab2', 'stat'],
+        ['lab2', 'sh'],
+        ['lab', 'head'],
+      ]);
+      expect(readFileSync(out).length).toBe(3_000_000);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('fails a pipe step with the side that failed, and a step on another host without a way to reach it', async () => {
+    const failedPipe = await run(
+      [{ kind: 'pipe', title: 'copy', role: 'export', from: { host: 'lab', argv: ['sh', '-c', 'echo "/dev/vg0/x: No such file" >&2; exit 2'] }, to: { host: 'lab2', argv: ['sh', '-c', 'cat > /dev/null'] } }],
+      undefined,
+      0,
+      true,
+    );
+    expect(failedPipe.job.status).toBe('failed');
+    expect(failedPipe.job.error).toBe('copy failed (exit 2): reading on lab: /dev/vg0/x: No such file');
+    const noRunner = await run([{ kind: 'run', title: 'elsewhere', role: 'other', host: 'lab2', argv: ['true'] }]);
+    expect(noRunner.job.status).toBe('failed');
+    expect(noRunner.job.error).toBe('elsewhere failed: this job cannot reach host lab2');
+  });
+
+  // Issue 14: a move undoes what it made on the target only when it failed, and never once the guest started there.
+  it('runs an onFailure cleanup only after a failure, and skips it once its `unless` step succeeded', async () => {
+    const steps = (failAt: 'copy' | 'autostart' | null): Step[] => [
+      sh('create target LV', 'true'),
+      sh('copy', failAt === 'copy' ? 'exit 3' : 'true'),
+      sh('start on target', 'true'),
+      sh('disable autostart on source', failAt === 'autostart' ? 'exit 4' : 'true'),
+      sh('remove target LV', 'true', { cleanup: { after: 0, onFailure: true, unless: 2 } }),
+      sh('restart on source', 'true', { cleanup: { after: 0, onFailure: true, unless: 2 } }),
+    ];
+    expect((await run(steps(null))).job.steps.map((s) => s.status)).toEqual(['succeeded', 'succeeded', 'succeeded', 'succeeded', 'skipped', 'skipped']);
+    expect((await run(steps('copy'))).job.steps.map((s) => s.status)).toEqual(['succeeded', 'failed', 'skipped', 'skipped', 'succeeded', 'succeeded']);
+    expect((await run(steps('autostart'))).job.steps.map((s) => s.status)).toEqual(['succeeded', 'succeeded', 'succeeded', 'failed', 'skipped', 'skipped']);
   });
 });

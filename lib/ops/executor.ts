@@ -1,3 +1,4 @@
+import { pipeBetween } from '@/lib/host/pipe';
 import { CommandError, type HostRunner } from '@/lib/host/types';
 import type { Inventory } from '@/lib/inventory/types';
 import { parseDomstate } from '@/lib/libvirt/parse';
@@ -14,6 +15,11 @@ import type { Plan, Step } from './types';
 export interface ExecDeps {
   db: Db;
   runner: HostRunner;
+  /**
+   * The runner of another configured host, for steps that name one (`host` of a run step, both ends of a pipe).
+   * Without it such a step fails with a clear message.
+   */
+  runnerFor?: (hostId: string) => HostRunner;
   /** A fresh read of the host (never a cache): post-checks decide on it. */
   collect: () => Promise<Inventory>;
   username: string;
@@ -50,17 +56,24 @@ export function byteProgress(total: number, percent: number, elapsedMs: number):
   return ` (${Math.round(done / MiB)} of ${Math.round(total / MiB)} MiB, ${(rate / MiB).toFixed(1)} MiB/s${eta === null ? '' : `, ${eta} s left`})`;
 }
 
+/** The runner for a step: the plan's host, or another configured one the step names. */
+function runnerOf(deps: ExecDeps, job: { host: string }, host: string | undefined): HostRunner {
+  if (host === undefined || host === job.host) return deps.runner;
+  if (!deps.runnerFor) throw new CommandError({ hostId: host, argv: [], exitCode: null, stdout: '', stderr: '', failure: 'unreachable', message: `this job cannot reach host ${host}` });
+  return deps.runnerFor(host);
+}
+
 /** Run one argv on the host, record it in the audit log, and never throw for a command that failed. */
 async function runAudited(
   deps: ExecDeps,
   job: { id: number; operation: string; host: string },
   argv: string[],
-  opts: { timeoutMs?: number; onOutput?: (chunk: string) => void } = {},
+  opts: { timeoutMs?: number; onOutput?: (chunk: string) => void; host?: string } = {},
 ): Promise<StepOutcome> {
   const t0 = performance.now();
   let outcome: StepOutcome;
   try {
-    const r = await deps.runner.run(argv, {
+    const r = await runnerOf(deps, job, opts.host).run(argv, {
       reject: false,
       timeoutMs: opts.timeoutMs,
       onStderr: opts.onOutput,
@@ -72,7 +85,7 @@ async function runAudited(
     outcome = { ok: false, exitCode: e.exitCode, stdout: e.stdout, stderr: e.stderr || e.message };
   }
   addAudit(deps.db, {
-    host: job.host,
+    host: opts.host ?? job.host,
     jobId: job.id,
     operation: job.operation,
     username: deps.username,
@@ -82,6 +95,62 @@ async function runAudited(
     stderr: outcome.ok ? null : outcome.stderr,
   });
   return outcome;
+}
+
+/** A stream between two hosts (or within one): both commands audited under their own host, linked to the job. */
+async function runPipe(
+  deps: ExecDeps,
+  job: { id: number; operation: string; host: string },
+  step: Extract<Step, { kind: 'pipe' }>,
+  onProgress: (p: number, message: string) => void,
+): Promise<StepOutcome> {
+  const t0 = performance.now();
+  let fromRunner: HostRunner;
+  let toRunner: HostRunner;
+  try {
+    fromRunner = runnerOf(deps, job, step.from.host);
+    toRunner = runnerOf(deps, job, step.to.host);
+  } catch (e) {
+    return { ok: false, exitCode: null, stdout: '', stderr: (e as Error).message };
+  }
+  const r = await pipeBetween({ runner: fromRunner, argv: step.from.argv }, { runner: toRunner, argv: step.to.argv }, {
+    timeoutMs: step.timeoutMs,
+    onBytes: (n) => {
+      const MiB = 1024 * 1024;
+      const elapsed = performance.now() - t0;
+      if (step.bytes) {
+        const pct = Math.min(100, (n / step.bytes) * 100);
+        onProgress(pct / 100, `${step.title}: ${pct.toFixed(1)}%${byteProgress(step.bytes, pct, elapsed)}`);
+      } else {
+        onProgress(0, `${step.title}: ${Math.round(n / MiB)} MiB, ${(n / MiB / Math.max(elapsed / 1000, 0.001)).toFixed(1)} MiB/s`);
+      }
+    },
+  });
+  const durationMs = performance.now() - t0;
+  for (const [side, o] of [
+    [step.from, r.from],
+    [step.to, r.to],
+  ] as const) {
+    addAudit(deps.db, {
+      host: side.host,
+      jobId: job.id,
+      operation: job.operation,
+      username: deps.username,
+      argv: side.argv,
+      exitCode: o.exitCode,
+      durationMs,
+      stderr: o.ok ? null : o.stderr,
+    });
+  }
+  const MiB = 1024 * 1024;
+  const summary = `${r.bytes} bytes streamed from ${step.from.host} to ${step.to.host} in ${(durationMs / 1000).toFixed(1)} s (${(r.bytes / MiB / Math.max(durationMs / 1000, 0.001)).toFixed(1)} MiB/s)\n`;
+  return {
+    ok: r.ok,
+    exitCode: r.ok ? 0 : (r.from.ok ? r.to.exitCode : r.from.exitCode),
+    stdout: summary + r.to.stdout,
+    // On failure: which side failed and its last lines (the other side was stopped, its "killed" is noise).
+    stderr: r.ok ? r.from.stderr + r.to.stderr : (r.error ?? 'the stream failed'),
+  };
 }
 
 /** A report that is not what lvsArgv asks for is a failed read of the host, not a crash of the job. */
@@ -228,7 +297,9 @@ export async function executePlan(
     const step = plan.steps[i];
     if (!step) continue;
     const isCleanup = step.cleanup !== undefined;
-    if (isCleanup && !done.has(step.cleanup!.after)) {
+    const c = step.cleanup;
+    // Issue 14: an undo step runs only after a failure, and not once the step that commits the job succeeded.
+    if (c && (!done.has(c.after) || (c.onFailure && !failure) || (c.unless !== undefined && done.has(c.unless)))) {
       updateStep(deps.db, jobId, i, { status: 'skipped' });
       continue;
     }
@@ -247,6 +318,7 @@ export async function executePlan(
       const kind = step.role === 'export' ? 'qemu-img' : step.role === 'merge' ? 'merge' : null;
       outcome = await runAudited(deps, job, step.argv, {
         timeoutMs: step.timeoutMs,
+        host: step.host,
         onOutput: kind
           ? (chunk) => {
               const p = parseProgress(kind, chunk);
@@ -257,6 +329,9 @@ export async function executePlan(
       if (!outcome.ok && outcome.exitCode !== null && step.okExitCodes?.includes(outcome.exitCode)) {
         outcome = { ...outcome, ok: true };
       }
+      if (!outcome.ok && step.failMessage) outcome = { ...outcome, stderr: `${step.failMessage}\n${outcome.stderr}` };
+    } else if (step.kind === 'pipe') {
+      outcome = await runPipe(deps, job, step, (p, message) => setProgress(p, message));
       if (!outcome.ok && step.failMessage) outcome = { ...outcome, stderr: `${step.failMessage}\n${outcome.stderr}` };
     } else {
       outcome = await runWait(deps, job, step, (p, message) => setProgress(p, message));
@@ -284,9 +359,9 @@ export async function executePlan(
     for (const pc of plan.postChecks) {
       const r =
         pc.check.type === 'file-present'
-          ? (await runAudited(deps, job, fileExistsArgv(pc.check.path))).ok
+          ? (await runAudited(deps, job, fileExistsArgv(pc.check.path), { host: pc.check.host })).ok
             ? { ok: true }
-            : { ok: false, detail: `${pc.check.path} does not exist` }
+            : { ok: false, detail: `${pc.check.path} does not exist${pc.check.host ? ` on ${pc.check.host}` : ''}` }
           : evaluatePostCheck(inv, pc.check);
       results.push(`${r.ok ? '✓' : '✗'} ${pc.title}${r.detail ? `: ${r.detail}` : ''}`);
       if (!r.ok) postOk = false;

@@ -8,10 +8,15 @@ import { releaseVolume } from '@/lib/files/browse';
 import { executePlan, RESTART_NOTE } from './executor';
 import { getBackup, recordJobOutcome } from '@/lib/backup/catalogue';
 import { NOT_FOUND_PREFIX } from '@/lib/backup/plans';
+import { planningHost, probeBackupTarget } from '@/lib/backup/service';
 import { parseOperation } from './registry';
+import { gatherMoveFacts } from '@/lib/move/service';
 import { withRoles } from './roles';
 import type { PlanContext } from './plans';
 import type { Plan, PlanResult } from './types';
+
+/** Issue 14: operations whose plan also needs a fresh read of the target host. */
+const MOVE_OPERATIONS = new Set(['move-guest', 'copy-guest']);
 
 /** Operations before which browse sessions of their snapshot end (lib/files/browse.ts). */
 const BROWSE_RELEASE_BEFORE = new Set(['merge-snapshot', 'remove-snapshot', 'extend-snapshot']);
@@ -22,7 +27,9 @@ export type OperationOutcome =
   | { ok: false; status: number; error: string; preflight?: Plan['preflight'] };
 
 /** Validate, read the host afresh, and build the plan. Nothing runs on the host but the read. */
-export async function planOperation(hostId: string, operation: string, params: unknown): Promise<PlanResult & { status?: number }> {
+export async function planOperation(askedOn: string, operation: string, params: unknown): Promise<PlanResult & { status?: number }> {
+  // Issue 11: a restore onto another host is planned there (validated below like any host id).
+  const hostId = planningHost(operation, params, askedOn);
   const host = findHost(hostId);
   if (!host) return { ok: false, error: `unknown host ${hostId}`, status: 404 };
   const parsed = parseOperation(operation, params);
@@ -39,6 +46,8 @@ export async function planOperation(hostId: string, operation: string, params: u
   } catch (e) {
     return { ok: false, error: `cannot read ${hostId}: ${(e as Error).message}`, status: 502 };
   }
+  // Issue 14: a move or copy also reads the guest's XML and the target host afresh (lib/move/service.ts).
+  const move = MOVE_OPERATIONS.has(parsed.operation) ? await gatherMoveFacts(hostId, inv, parsed.params as Record<string, unknown>) : undefined;
   let result: PlanResult;
   try {
     result = parsed.def.plan(
@@ -50,6 +59,9 @@ export async function planOperation(hostId: string, operation: string, params: u
         backupDir: host.backupDir,
         hostIds: config().hosts.map((h) => h.id),
         backup: (id: number) => getBackup(db(), id),
+        backupDirOf: (id: string) => findHost(id)?.backupDir,
+        targetProbe: await backupTargetProbe(hostId, parsed.operation, parsed.params),
+        move,
       } as PlanContext,
       parsed.params as never,
     );
@@ -59,6 +71,12 @@ export async function planOperation(hostId: string, operation: string, params: u
   }
   // A backup id that is not in the catalogue for this host is not found (404), like an unknown host.
   return result.ok ? result : { ...result, status: result.error.startsWith(NOT_FOUND_PREFIX) ? 404 : 409 };
+}
+
+/** A backup to another configured host reads that host's backupDir first (the preflight shows both hosts). */
+async function backupTargetProbe(hostId: string, operation: string, params: unknown) {
+  const target = operation === 'backup-volume' ? (params as { target?: { host: string } }).target?.host : undefined;
+  return target && target !== hostId && findHost(target) ? probeBackupTarget(target) : undefined;
 }
 
 export async function runOperation(
@@ -106,7 +124,18 @@ function launch(jobId: number, plan: Plan, username: string, fromStep = 0, inter
     return Promise.resolve();
   }
   return executePlan(
-    { db: db(), runner: runnerFor(host), collect: () => refreshInventory(plan.host, 0), username },
+    {
+      db: db(),
+      runner: runnerFor(host),
+      // Steps on another configured host (the target of a backup or a move) and streams between hosts.
+      runnerFor: (id: string) => {
+        const other = findHost(id);
+        if (!other) throw new Error(`host ${id} is no longer configured`);
+        return runnerFor(other);
+      },
+      collect: () => refreshInventory(plan.host, 0),
+      username,
+    },
     jobId,
     plan,
     fromStep,

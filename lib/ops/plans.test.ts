@@ -191,7 +191,7 @@ describe('guests are acted on by UUID, on the host\'s connection', () => {
     const r = plan('merge-snapshot', { vg: 'vg0', snapshot: 'web_snap', mode: 'shutdown', forceOff: true }, guestNamed('3'));
     expect(r.ok).toBe(true);
     const steps = r.ok ? r.plan.steps : [];
-    const virsh = steps.flatMap((s) => (s.kind === 'run' ? [s.argv] : s.onTimeout ? [s.onTimeout.argv] : [])).filter((a) => a[0] === 'virsh');
+    const virsh = steps.flatMap((s) => (s.kind === 'run' ? [s.argv] : s.kind === 'wait' && s.onTimeout ? [s.onTimeout.argv] : [])).filter((a) => a[0] === 'virsh');
     expect(virsh).toEqual([
       ['virsh', '--connect', 'qemu:///system', 'shutdown', '--domain', WEB01],
       ['virsh', '--connect', 'qemu:///system', 'destroy', '--domain', WEB01],

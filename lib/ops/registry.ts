@@ -4,6 +4,7 @@ import { planCompleteMerge, planMergeSnapshot } from './merge';
 import { planProtectSnapshot } from './protect';
 import { formatZodError, OPERATION_SCHEMAS } from './schemas';
 import { planBackupVolume, planDeleteBackup, planRestoreBackup, planVerifyBackup } from '@/lib/backup/plans';
+import { planCopyGuest, planMoveGuest } from '@/lib/move/plans';
 import type { OperationName, PlanResult } from './types';
 
 export { formatZodError, operationRequest } from './schemas';
@@ -26,6 +27,9 @@ export const OPERATIONS: Partial<Record<OperationName, OperationDef>> = {
   'delete-backup': { schema: OPERATION_SCHEMAS['delete-backup'], plan: planDeleteBackup },
   'verify-backup': { schema: OPERATION_SCHEMAS['verify-backup'], plan: planVerifyBackup },
   'protect-snapshot': { schema: OPERATION_SCHEMAS['protect-snapshot'], plan: planProtectSnapshot },
+  // issue 14: move or copy a guest to another host
+  'move-guest': { schema: OPERATION_SCHEMAS['move-guest'], plan: planMoveGuest },
+  'copy-guest': { schema: OPERATION_SCHEMAS['copy-guest'], plan: planCopyGuest },
 };
 
 /** Validate an operation's parameters: the result carries LVM's own naming rules as messages. */

@@ -4,7 +4,13 @@ import { domainStateArgv, mergeDriveArgv } from './wait-commands';
 
 /** A step as the command a user would type in a shell on the host. */
 export function stepCommand(step: Step): string {
-  if (step.kind === 'run') return shellJoin(step.argv);
+  if (step.kind === 'run') return step.host ? `# on ${step.host}:\n${shellJoin(step.argv)}` : shellJoin(step.argv);
+  if (step.kind === 'pipe') {
+    return (
+      `# on ${step.from.host}, its output streamed through the Cowherd server into the command on ${step.to.host}:\n` +
+      `${shellJoin(step.from.argv)} \\\n  | ${shellJoin(step.to.argv)}`
+    );
+  }
   const w = step.wait;
   switch (w.type) {
     case 'domain-state': {
@@ -21,7 +27,8 @@ export function stepCommand(step: Step): string {
 /** The whole plan as a shell transcript (for the review page and dry runs). */
 export function planScript(plan: Plan): string[] {
   return plan.steps.map((s) => {
-    const prefix = s.kind === 'run' && s.cleanup ? '# always, even if a step above failed:\n' : '';
+    // Issue 14: an undo step (cleanup.onFailure) runs only when the job failed.
+    const prefix = s.cleanup?.onFailure ? '# only if a step above failed, to undo it:\n' : s.kind !== 'wait' && s.cleanup ? '# always, even if a step above failed:\n' : '';
     return prefix + stepCommand(s);
   });
 }

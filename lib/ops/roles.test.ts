@@ -48,6 +48,6 @@ describe('roles of steps stored before steps had one', () => {
       ],
     } as unknown as Plan;
     const steps = withRoles(stored).steps;
-    expect(steps.map((s: Step) => (s.kind === 'run' ? s.role : s.onTimeout?.role))).toEqual(['shutdown', 'destroy', 'merge', 'other']);
+    expect(steps.map((s: Step) => (s.kind === 'run' ? s.role : s.kind === 'wait' ? s.onTimeout?.role : s.role))).toEqual(['shutdown', 'destroy', 'merge', 'other']);
   });
 });

@@ -41,6 +41,7 @@ export function withRoles(plan: Plan): Plan {
   const steps = plan.steps.map((s): Step => {
     // The types say every step has a role; a plan parsed from an old job's JSON may not.
     if (s.kind === 'run') return (s as { role?: StepRole }).role ? s : { ...s, role: roleOfArgv(s.argv) };
+    if (s.kind === 'pipe') return s;
     const onTimeout = s.onTimeout as { title: string; role?: StepRole; argv: string[] } | undefined;
     if (onTimeout && !onTimeout.role) return { ...s, onTimeout: { ...onTimeout, role: roleOfArgv(onTimeout.argv) } };
     return s;

@@ -9,7 +9,10 @@ describe('operation schemas', () => {
     const text = readFileSync(path.join(import.meta.dirname, 'schemas.ts'), 'utf8');
     const imports = [...text.matchAll(/^import .* from '([^']+)';$/gm)].map((m) => m[1]);
     // The backup operations' schemas (issue 11) live in lib/backup/schemas.ts, browser-safe by the same rule.
-    expect(imports).toEqual(['zod', '@/lib/lvm/name-schemas', '@/lib/backup/schemas']);
+    // Issue 14: move/copy-guest's in lib/move/schemas.ts, by the same rule.
+    expect(imports).toEqual(['zod', '@/lib/lvm/name-schemas', '@/lib/backup/schemas', '@/lib/move/schemas']);
+    const move = readFileSync(path.join(import.meta.dirname, '../move/schemas.ts'), 'utf8');
+    expect([...move.matchAll(/^import .* from '([^']+)';$/gm)].map((m) => m[1])).toEqual(['zod', '@/lib/lvm/name-schemas']);
     const backup = readFileSync(path.join(import.meta.dirname, '../backup/schemas.ts'), 'utf8');
     expect([...backup.matchAll(/^import .* from '([^']+)';$/gm)].map((m) => m[1])).toEqual(['zod', '@/lib/lvm/name-schemas']);
     // The name schemas they share: zod and the naming rules, nothing else.

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { lvNameSchema as lvName, vgNameSchema as vgName } from '@/lib/lvm/name-schemas';
 import { BACKUP_OPERATION_SCHEMAS } from '@/lib/backup/schemas';
+import { MOVE_OPERATION_SCHEMAS } from '@/lib/move/schemas';
 
 const bytes = z.number().int().positive().max(2 ** 53);
 
@@ -85,6 +86,8 @@ export const OPERATION_SCHEMAS = {
   // issue 11: backups (lib/backup/schemas.ts)
   ...BACKUP_OPERATION_SCHEMAS,
   'protect-snapshot': protectSnapshotParams,
+  // issue 14: move or copy a guest to another host (lib/move/schemas.ts)
+  ...MOVE_OPERATION_SCHEMAS,
 } as const;
 
 export type OperationSchemaName = keyof typeof OPERATION_SCHEMAS;

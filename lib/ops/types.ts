@@ -15,7 +15,10 @@ export type OperationName =
   | 'delete-backup'
   | 'verify-backup'
   /** Issue 12: tag a snapshot cowherd-protected (policies never prune it). */
-  | 'protect-snapshot';
+  | 'protect-snapshot'
+  // issue 14: move or copy a guest to another host (lib/move)
+  | 'move-guest'
+  | 'copy-guest';
 
 export interface Check {
   title: string;
@@ -49,6 +52,12 @@ export type StepRole =
   | 'start'
   | 'mkdir'
   | 'check'
+  // issue 14: moving and copying guests between hosts
+  | 'create'
+  | 'copy'
+  | 'define'
+  | 'undefine'
+  | 'autostart'
   | 'other';
 
 /** A guest as an operation acts on it: by UUID, on the host's libvirt connection; the name is for people. */
@@ -72,6 +81,17 @@ export type WaitSpec =
    */
   | { type: 'merge-finished'; vg: string; snapshot: string; origin: string; drive?: boolean };
 
+/**
+ * A step that runs even after an earlier step failed (thaw, resume), but only if step `after` succeeded.
+ * Issue 14 (moves): `onFailure` runs it only when the job has failed (undo what a failed move made on the target),
+ * and `unless` skips it once that step has succeeded (the guest started on the target: nothing is undone then).
+ */
+export interface Cleanup {
+  after: number;
+  onFailure?: boolean;
+  unless?: number;
+}
+
 export type Step =
   | {
       kind: 'run';
@@ -80,9 +100,14 @@ export type Step =
       role: StepRole;
       /** Always from a builder (lib/lvm/commands.ts, lib/libvirt/commands.ts, ./host-commands.ts). */
       argv: string[];
+      /**
+       * The configured host that runs it when that is not the plan's own host (the target of a backup or a move).
+       * Its audit entry is written under that host, linked to the same job.
+       */
+      host?: string;
       timeoutMs?: number;
       /** Runs even when an earlier step failed (thaw, resume), but only if step `after` succeeded. */
-      cleanup?: { after: number };
+      cleanup?: Cleanup;
       /** Exit codes that count as success besides 0. */
       okExitCodes?: number[];
       /** A clearer message than the command's stderr when it fails. */
@@ -91,12 +116,29 @@ export type Step =
       bytes?: number;
     }
   | {
+      /**
+       * Stream bytes from a command on one host into a command on another (or the same) host through the Cowherd
+       * server: `from`'s stdout is `to`'s stdin (lib/host/pipe.ts). The hosts need no keys for each other. Progress
+       * is the bytes passed against `bytes`. It succeeds only when both commands exit 0; when one fails the other
+       * is stopped.
+       */
+      kind: 'pipe';
+      title: string;
+      role: StepRole;
+      from: { host: string; argv: string[] };
+      to: { host: string; argv: string[] };
+      bytes?: number;
+      timeoutMs?: number;
+      cleanup?: Cleanup;
+      failMessage?: string;
+    }
+  | {
       kind: 'wait';
       title: string;
       wait: WaitSpec;
       timeoutMs: number;
       pollMs?: number;
-      cleanup?: { after: number };
+      cleanup?: Cleanup;
       /** Run when the wait times out (a forced power-off the user agreed to), then wait as long again. */
       onTimeout?: { title: string; role: StepRole; argv: string[] };
     };
@@ -109,7 +151,8 @@ export type PostCheck =
   | { type: 'lv-merging'; vg: string; lv: string }
   /** `domain` is the name (for messages); `uuid`, when given, is what is looked up (older jobs have only the name). */
   | { type: 'domain-state'; domain: string; uuid?: string; states: string[] }
-  | { type: 'file-present'; path: string };
+  /** `host`: on another configured host than the plan's (a backup written to another host). */
+  | { type: 'file-present'; path: string; host?: string };
 
 export interface Plan {
   operation: OperationName;

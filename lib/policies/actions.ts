@@ -2,6 +2,7 @@ import 'server-only';
 import type { Inventory, InventoryLv } from '@/lib/inventory/types';
 import { planCreateSnapshot, planRemoveSnapshot, type PlanContext } from '@/lib/ops/plans';
 import type { Plan, PlanResult } from '@/lib/ops/types';
+import { backupAction } from './backup-action';
 import type { StoredPolicy } from './store';
 import { policyTag } from './schema';
 import {
@@ -159,4 +160,6 @@ export const snapshotAction: PolicyActionRunner = {
 
 export const ACTIONS: Record<StoredPolicy['action']['type'], PolicyActionRunner> = {
   snapshot: snapshotAction,
+  // Issue 12: backups to a target host, pruned from the catalogue (./backup-action.ts).
+  backup: backupAction,
 };

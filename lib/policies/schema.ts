@@ -38,7 +38,7 @@ export type PolicySelector = z.infer<typeof policySelector>;
 /**
  * What a run does. `snapshot`: a thin snapshot of a thin origin (many kept, pruned by retention), or a classic one
  * of a classic origin (at most one per origin, removed after `lifetimeMinutes`). A `backup` action (retention over
- * catalogue rows) joins this union when the backup-volume operation exists (issue 11).
+ * catalogue rows, below) makes a verified backup per run.
  */
 export const policyAction = z.discriminatedUnion('type', [
   z
@@ -48,6 +48,18 @@ export const policyAction = z.discriminatedUnion('type', [
       lifetimeMinutes: z.number().int().min(1).max(60 * 24 * 31).default(20 * 60),
       /** Classic origins only: the COW area as a percentage of the origin (default 20 %, as create-snapshot). */
       cowPercent: z.number().min(1).max(100).default(20),
+    })
+    .strict(),
+  /**
+   * Issue 12: a backup per run of each covered LV (the backup-volume operation) to `targetHost`'s backupDir (default
+   * the policy's host), pruned from the catalogue by the retention: only backups this policy made, never a manual
+   * or a protected one.
+   */
+  z
+    .object({
+      type: z.literal('backup'),
+      targetHost: hostId.optional(),
+      format: z.enum(['qcow2', 'raw']).default('qcow2'),
     })
     .strict(),
 ]);
@@ -150,10 +162,7 @@ export interface PolicyRun {
   durationMs: number | null;
 }
 
-/** The tag every snapshot a policy makes carries: pruning touches only LVs with its own policy's tag. */
-export const policyTag = (id: number) => `cowherd-policy-${id}`;
-/** A snapshot with this tag is never pruned nor expired by any policy. */
-export const PROTECTED_TAG = 'cowherd-protected';
+export { policyTag, PROTECTED_TAG } from './tags';
 
 /** Does a guest name match a glob ("*" any run, "?" one character)? Built without RegExp from input. */
 export function globMatch(pattern: string, name: string): boolean {

@@ -209,7 +209,11 @@ export function discardRun(db: Db, runId: number): boolean {
   return db.prepare(`DELETE FROM policy_runs WHERE id = ? AND job_ids = '[]'`).run(runId).changes > 0;
 }
 
-export function listRuns(db: Db, policyId: number, limit = 100): PolicyRun[] {
+export function listRuns(db: Db, policyId: number, limit = 100, results: readonly string[] | null = null): PolicyRun[] {
+  if (results !== null && results.length > 0) {
+    const marks = results.map(() => '?').join(', ');
+    return (db.prepare(`SELECT * FROM policy_runs WHERE policy_id = ? AND result IN (${marks}) ORDER BY id DESC LIMIT ?`).all(policyId, ...results, limit) as RawRun[]).map(toRun);
+  }
   return (db.prepare('SELECT * FROM policy_runs WHERE policy_id = ? ORDER BY id DESC LIMIT ?').all(policyId, limit) as RawRun[]).map(toRun);
 }
 

@@ -5,6 +5,8 @@ import { lastInventory } from '@/lib/inventory/service';
 import { db } from '@/lib/store/db';
 import { nextRunTimes, policyInput, type PolicyRun } from './schema';
 import { getPolicy, listPolicies, listRuns, policyStatuses, type PolicyStatus, type StoredPolicy } from './store';
+import { policyBackups } from '@/lib/backup/catalogue';
+import { backupRetention } from './backup-retention';
 import { policySeries, resolveTargets, retentionFor } from './targets';
 
 /** A policy as the API and the pages show it: its last results and its next five run times. */
@@ -21,6 +23,8 @@ export interface SeriesEntry {
   protected: boolean;
   mark: 'keep' | 'protected' | 'prune';
   reason: string;
+  /** A backup policy's entry: the catalogue id (Protect/Unprotect goes to the catalogue, not to an LVM tag). */
+  backupId?: number;
 }
 
 const empty: Omit<PolicyStatus, 'policyId'> = { lastRun: null, lastFinished: null, lastSuccess: null, lastOutcome: null, failureStreak: 0 };
@@ -43,6 +47,7 @@ export function policyView(id: number): (PolicyView & { series: SeriesEntry[] })
 
 /** The policy's own snapshots on its host (last read), with what retention decides about each and why. */
 function seriesOf(p: StoredPolicy): SeriesEntry[] {
+  if (p.action.type === 'backup') return backupSeriesOf(p);
   const inv = lastInventory(p.selector.host);
   if (!inv) return [];
   const t = resolveTargets(p.selector, inv);
@@ -60,8 +65,26 @@ function seriesOf(p: StoredPolicy): SeriesEntry[] {
   );
 }
 
-export function runsOf(id: number, limit = 100): PolicyRun[] {
-  return listRuns(db(), id, limit);
+/** A backup policy's own backups (the catalogue), per volume, with retention's decision; `lv` is the file name. */
+function backupSeriesOf(p: StoredPolicy): SeriesEntry[] {
+  const mine = policyBackups(db(), p.id);
+  const volumes = [...new Map(mine.map((b) => [`${b.host}|${b.vg}|${b.lv}`, { host: b.host, vg: b.vg, lv: b.lv }])).values()];
+  return volumes.flatMap((v) =>
+    backupRetention(mine, p.id, v, p.retention, p.schedule.timeZone).map((d) => ({
+      vg: d.backup.vg,
+      lv: `${d.backup.targetHost}:${d.backup.file.slice(d.backup.file.lastIndexOf('/') + 1)}`,
+      origin: d.backup.lv,
+      createdAt: d.backup.createdAt,
+      protected: d.mark === 'protected',
+      mark: d.mark,
+      reason: d.reason,
+      backupId: d.backup.id,
+    })),
+  );
+}
+
+export function runsOf(id: number, limit = 100, results: readonly string[] | null = null): PolicyRun[] {
+  return listRuns(db(), id, limit, results);
 }
 
 /** The schema the API validates with: seconds fields only with COWHERD_POLICY_SECONDS (tests). */
@@ -70,6 +93,12 @@ export const serverPolicyInput = () => policyInput(env().COWHERD_POLICY_SECONDS)
 /** A policy for a host that is not configured is refused (400) before it is stored. */
 export function hostProblem(host: string): string | null {
   return findHost(host) ? null : `selector.host: unknown host ${JSON.stringify(host.slice(0, 64))}`;
+}
+
+/** A backup policy's target host must be configured too (issue 12). */
+export function actionHostProblem(action: StoredPolicy['action']): string | null {
+  if (action.type !== 'backup' || action.targetHost === undefined) return null;
+  return findHost(action.targetHost) ? null : `action.targetHost: unknown host ${JSON.stringify(action.targetHost.slice(0, 64))}`;
 }
 
 /** What the Guests page needs to show which policies cover a guest and when each last succeeded. */

@@ -225,4 +225,9 @@ export const MIGRATIONS: readonly string[] = [
    );
    CREATE UNIQUE INDEX policy_runs_one_running ON policy_runs(policy_id) WHERE result = 'running';
    CREATE INDEX policy_runs_policy ON policy_runs(policy_id, id);`,
+  // issue 12: backup policies. policy_id marks the backups a policy made (its retention prunes only those);
+  // protected keeps a backup from any pruning (the Backups page's Protect/Unprotect).
+  `ALTER TABLE backups ADD COLUMN policy_id INTEGER;
+   ALTER TABLE backups ADD COLUMN protected INTEGER NOT NULL DEFAULT 0;
+   CREATE INDEX backups_policy ON backups(policy_id, host, vg, lv);`,
 ];

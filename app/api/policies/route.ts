@@ -1,7 +1,7 @@
 import { jsonError, withApi } from '@/lib/auth/guard';
 import { parseJsonBody } from '@/lib/auth/http';
 import { createPolicy } from '@/lib/policies/store';
-import { hostProblem, policyViews, serverPolicyInput } from '@/lib/policies/view';
+import { actionHostProblem, hostProblem, policyViews, serverPolicyInput } from '@/lib/policies/view';
 import { db } from '@/lib/store/db';
 
 export const dynamic = 'force-dynamic';
@@ -13,7 +13,7 @@ export const GET = withApi('viewer', () => Response.json({ policies: policyViews
 export const POST = withApi('admin', async (req) => {
   const body = await parseJsonBody(req, serverPolicyInput());
   if (!body.ok) return body.response;
-  const bad = hostProblem(body.data.selector.host);
+  const bad = hostProblem(body.data.selector.host) ?? actionHostProblem(body.data.action);
   if (bad) return jsonError(400, `invalid request: ${bad}`);
   const r = createPolicy(db(), body.data);
   if (!r.ok) return jsonError(r.status, r.error);

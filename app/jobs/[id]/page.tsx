@@ -23,8 +23,10 @@ export default async function JobPage({ params }: { params: Params }) {
   // The commands never change, so they are rendered here once (the browser only polls statuses and output):
   // a step's stored argv as a user would type it, or for a wait step its description from the plan.
   const commands = job.steps.map((s) => {
-    if (s.argv?.length) return shellJoin(s.argv);
     const planned = job.plan?.steps[s.seq];
+    // Steps on another host, and streams between hosts, say where they run.
+    if (planned && (planned.kind === 'pipe' || (planned.kind === 'run' && planned.host))) return stepCommand(planned);
+    if (s.argv?.length) return shellJoin(s.argv);
     return planned ? stepCommand(planned) : null;
   });
   return <JobDetail initial={job} commands={commands} />;

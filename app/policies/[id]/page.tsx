@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
 import { describeRetention, describeSelector } from '@/components/policies/describe';
 import { PolicyForm } from '@/components/policies/policy-form';
+import { ProtectBackupButton } from '@/components/backups/protect-backup-button';
 import { ProtectButton } from '@/components/policies/protect-button';
 import { ResultBadge } from '@/components/policies/result-badge';
 import { RunHistory } from '@/components/policies/run-history';
@@ -30,7 +31,7 @@ export default async function PolicyPage({ params }: { params: Promise<{ id: str
     <>
       <PageHeader
         title={`Policy ${name}`}
-        description={`${describeSelector(selector)} · ${schedule.cron} (${schedule.timeZone}) · ${describeRetention(retention)}${enabled ? '' : ' · disabled'}`}
+        description={`${action.type === 'backup' ? `backup to ${action.targetHost ?? selector.host} (${action.format}) of ` : ''}${describeSelector(selector)} · ${schedule.cron} (${schedule.timeZone}) · ${describeRetention(retention)}${enabled ? '' : ' · disabled'}`}
       />
       <div className="space-y-6">
         <Card title="Status" id="status">
@@ -55,14 +56,22 @@ export default async function PolicyPage({ params }: { params: Promise<{ id: str
             </div>
           </dl>
         </Card>
-        <Card title="Its snapshots and why each is kept" id="series" description="Only LVs carrying this policy's tag; protected ones (tag cowherd-protected) are never pruned.">
+        <Card
+          title={action.type === 'backup' ? 'Its backups and why each is kept' : 'Its snapshots and why each is kept'}
+          id="series"
+          description={
+            action.type === 'backup'
+              ? 'Only backups this policy made (the catalogue marks them); manual and protected backups are never pruned.'
+              : "Only LVs carrying this policy's tag; protected ones (tag cowherd-protected) are never pruned."
+          }
+        >
           {p.series.length === 0 ? (
-            <p className="text-sm text-slate-600">None on the host (as of its last read).</p>
+            <p className="text-sm text-slate-600">{action.type === 'backup' ? 'None in the catalogue.' : 'None on the host (as of its last read).'}</p>
           ) : (
-            <TableFrame caption="Policy snapshots">
+            <TableFrame caption={action.type === 'backup' ? 'Policy backups' : 'Policy snapshots'}>
               <thead>
                 <tr>
-                  <th className={thClass}>Snapshot</th>
+                  <th className={thClass}>{action.type === 'backup' ? 'Backup (host:file)' : 'Snapshot'}</th>
                   <th className={thClass}>Origin</th>
                   <th className={thClass}>Created</th>
                   <th className={thClass}>Retention</th>
@@ -77,9 +86,7 @@ export default async function PolicyPage({ params }: { params: Promise<{ id: str
               <tbody className="divide-y divide-slate-100">
                 {p.series.map((s) => (
                   <tr key={`${s.vg}/${s.lv}`}>
-                    <td className={tdClass}>
-                      {s.vg}/{s.lv}
-                    </td>
+                    <td className={tdClass}>{s.backupId !== undefined ? s.lv : `${s.vg}/${s.lv}`}</td>
                     <td className={tdClass}>{s.origin}</td>
                     <td className={tdClass}>{s.createdAt ? formatDateTime(s.createdAt) : '—'}</td>
                     <td className={tdClass}>
@@ -88,7 +95,11 @@ export default async function PolicyPage({ params }: { params: Promise<{ id: str
                     <td className={`${tdClass} text-xs`}>{s.reason}</td>
                     {canOperate && (
                       <td className={tdClass}>
-                        <ProtectButton host={selector.host} vg={s.vg} lv={s.lv} isProtected={s.protected} />
+                        {s.backupId !== undefined ? (
+                          <ProtectBackupButton id={s.backupId} isProtected={s.protected} />
+                        ) : (
+                          <ProtectButton host={selector.host} vg={s.vg} lv={s.lv} isProtected={s.protected} />
+                        )}
                       </td>
                     )}
                   </tr>

@@ -1,7 +1,7 @@
 import { jsonError, withApi } from '@/lib/auth/guard';
 import { parseId, parseJsonBody } from '@/lib/auth/http';
 import { deletePolicy, updatePolicy } from '@/lib/policies/store';
-import { hostProblem, policyView, serverPolicyInput } from '@/lib/policies/view';
+import { actionHostProblem, hostProblem, policyView, serverPolicyInput } from '@/lib/policies/view';
 import { db } from '@/lib/store/db';
 
 export const dynamic = 'force-dynamic';
@@ -21,7 +21,7 @@ export const PUT = withApi('admin', async (req, ctx: Ctx) => {
   if (id === null) return jsonError(404, 'no such policy');
   const body = await parseJsonBody(req, serverPolicyInput());
   if (!body.ok) return body.response;
-  const bad = hostProblem(body.data.selector.host);
+  const bad = hostProblem(body.data.selector.host) ?? actionHostProblem(body.data.action);
   if (bad) return jsonError(400, `invalid request: ${bad}`);
   const r = updatePolicy(db(), id, body.data);
   if (!r.ok) return jsonError(r.status, r.error);

@@ -4,6 +4,8 @@ import { BackupActionWizard, type BackupAction } from '@/components/backups/back
 import { HostUnavailable } from '@/components/wizards/host-unavailable';
 import { requirePageUser } from '@/lib/auth/guard';
 import { getBackup } from '@/lib/backup/catalogue';
+import { config } from '@/lib/config/hosts';
+import { refreshInventory } from '@/lib/inventory/service';
 import { db } from '@/lib/store/db';
 import { loadWizardHost, param, type HostParams, type SearchParams } from '../../load';
 
@@ -22,5 +24,17 @@ export default async function BackupActionPage({ params, searchParams }: { param
   if (!backup || backup.targetHost !== hostId) notFound();
   const h = await loadWizardHost(hostId);
   if (!h.inventory) return <HostUnavailable host={h.host} error={h.error} />;
-  return <BackupActionWizard host={h.host} action={action} backup={backup} vgs={h.inventory.vgs.map((v) => v.name)} />;
+  // A restore can write into a VG of any configured host (issue 11): their VGs, from a recent read (a host that does
+  // not answer lists none).
+  const vgsByHost: Record<string, string[]> = { [h.host]: h.inventory.vgs.map((v) => v.name) };
+  if (action === 'restore') {
+    await Promise.all(
+      config()
+        .hosts.filter((x) => x.id !== h.host)
+        .map(async (x) => {
+          vgsByHost[x.id] = (await refreshInventory(x.id, 60_000).catch(() => undefined))?.vgs.map((v) => v.name) ?? [];
+        }),
+    );
+  }
+  return <BackupActionWizard host={h.host} action={action} backup={backup} vgs={vgsByHost[h.host] ?? []} vgsByHost={vgsByHost} />;
 }

@@ -3,7 +3,7 @@ import { BackupVolumeWizard } from '@/components/backups/backup-volume-wizard';
 import { HostUnavailable, NotApplicable } from '@/components/wizards/host-unavailable';
 import { WizardShell } from '@/components/wizards/wizard-shell';
 import { requirePageUser } from '@/lib/auth/guard';
-import { findHost } from '@/lib/config/hosts';
+import { config, findHost } from '@/lib/config/hosts';
 import { findLvIn } from '@/lib/lvm/model';
 import { loadWizardHost, param, type HostParams, type SearchParams } from '../../load';
 
@@ -31,7 +31,7 @@ export default async function BackupPage({ params, searchParams }: { params: Hos
   return (
     <BackupVolumeWizard
       host={h.host}
-      facts={{ vg, lv, sizeBytes: vol.sizeBytes, guests, backupDir: findHost(h.host)?.backupDir ?? '/var/lib/cowherd/backups' }}
+      facts={{ vg, lv, sizeBytes: vol.sizeBytes, guests, backupDir: findHost(h.host)?.backupDir ?? '/var/lib/cowherd/backups', hosts: config().hosts.map((x) => ({ id: x.id, backupDir: x.backupDir })) }}
     />
   );
 }

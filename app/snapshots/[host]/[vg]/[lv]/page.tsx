@@ -83,7 +83,14 @@ export default async function SnapshotPage({ params }: Params) {
                 file system can attack the host&apos;s kernel: use it for trusted guests only, or switch to &quot;libguestfs&quot;.
               </p>
             )}
-            <FileBrowser host={host.id} vg={vg} lv={lv} hasOrigin />
+            {host.fileBrowse === 'libguestfs' && (
+              <p role="note" className="rounded-md bg-sky-50 px-3 py-2 text-sm text-sky-900 ring-1 ring-sky-200">
+                This host browses with the <strong>libguestfs</strong> backend: the guest file system is read inside libguestfs&apos; own small VM, never
+                mounted on the host kernel. The first open of a snapshot (and of its origin, for a comparison) starts that VM and takes a while: seconds
+                with KVM, minutes without.
+              </p>
+            )}
+            <FileBrowser host={host.id} vg={vg} lv={lv} hasOrigin backend={host.fileBrowse} />
           </>
         )}
       </div>

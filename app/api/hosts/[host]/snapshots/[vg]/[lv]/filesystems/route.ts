@@ -11,5 +11,5 @@ export const GET = withApi('viewer', async (_req, ctx: RouteCtx, principal) => {
   if (denied) return failResponse(denied);
   const r = await listFilesystems(host, vg, lv);
   if (!r.ok) return failResponse(r);
-  return Response.json({ filesystems: r.filesystems, origin: r.origin, backend: r.backend });
+  return Response.json({ filesystems: r.filesystems, origin: r.origin, backend: r.backend, isolation: r.isolation });
 });
