@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HOSTILE_FILES, HOSTILE_NAMES, RESERVED_LV_NAMES } from '@/e2e/hostile-inputs';
 import { HOSTILE_ARGS } from './hostile-args';
-import { allSamples, BUILDERS, EXEMPT, SAMPLE_EXPORT_DIR } from './verb-samples';
+import { allSamples, BUILDERS, EXEMPT, SAMPLE_EXPORT_DIR, SAMPLE_NVRAM_DIR } from './verb-samples';
 import { fromVerbLine, helperVersionLine, KINDS, renderHelper, toVerbLine, VERBS } from './verbs';
 
 // The generated helper (deploy/cowherd-host) run by the machine's /bin/sh (dash on Debian, as on the hosts), with
@@ -17,9 +17,12 @@ let conf: string;
 let fakeBin: string;
 let canary: string;
 let syslog: string;
+/** A `ps` that says every PID is a namespace holder: the dry runs' PATH (holderpid/ownpid ask ps on the host). */
+let psBin: string;
+const dryPath = () => `${psBin}:${process.env.PATH ?? '/usr/bin:/bin'}`;
 
 const SAMPLES = allSamples();
-const DIRS = [SAMPLE_EXPORT_DIR, '/var/lib/cowherd'];
+const DIRS = [SAMPLE_EXPORT_DIR, '/var/lib/cowherd', SAMPLE_NVRAM_DIR];
 const hex = (s: string) => Buffer.from(s, 'utf8').toString('hex');
 
 interface HelperResult {
@@ -31,7 +34,7 @@ interface HelperResult {
 function helper(line: string, opts: { dry?: boolean; path?: string } = {}): HelperResult {
   const r = spawnSync('/bin/sh', [HELPER], {
     env: {
-      PATH: opts.path ?? process.env.PATH ?? '/usr/bin:/bin',
+      PATH: opts.path ?? dryPath(),
       SSH_ORIGINAL_COMMAND: line,
       COWHERD_HOST_CONF: conf,
       ...(opts.dry === false ? {} : { COWHERD_HOST_DRY_RUN: '1' }),
@@ -57,7 +60,7 @@ while IFS= read -r l; do
   i=$((i+1))
 done <"${dir}/lines"
 `;
-  const r = spawnSync('/bin/sh', ['-c', driver], { env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } as unknown as NodeJS.ProcessEnv, timeout: 600_000 });
+  const r = spawnSync('/bin/sh', ['-c', driver], { env: { PATH: dryPath() } as unknown as NodeJS.ProcessEnv, timeout: 600_000 });
   expect(r.status).toBe(0);
   const results = lines.map((_, i) => {
     const code = Number(readFileSync(path.join(dir, `rc.${i}`), 'utf8').trim());
@@ -81,6 +84,10 @@ beforeAll(() => {
     writeFileSync(path.join(fakeBin, c), `#!/bin/sh\necho "${c} $*" >>'${canary}'\n`);
     chmodSync(path.join(fakeBin, c), 0o755);
   }
+  psBin = path.join(tmp, 'ps-bin');
+  spawnSync('/bin/mkdir', ['-p', psBin]);
+  writeFileSync(path.join(psBin, 'ps'), `#!/bin/sh\necho 'sleep infinity'\n`);
+  chmodSync(path.join(psBin, 'ps'), 0o755);
   writeFileSync(path.join(fakeBin, 'logger'), `#!/bin/sh\necho "$*" >>'${syslog}'\n`);
   chmodSync(path.join(fakeBin, 'logger'), 0o755);
 });
@@ -124,7 +131,12 @@ describe('every host command has a verb (add one in lib/host/verbs.ts with a new
     expect(toVerbLine(['sh', '-c', 'id'])).toMatchObject({ ok: false });
     expect(toVerbLine(['lvremove', '-y', 'vg0/web', 'vg0/db'])).toMatchObject({ ok: false });
     expect(toVerbLine(['lvremove', '-y', 'vg0/../x'])).toMatchObject({ ok: false });
-    expect(toVerbLine(['cat', '--', '/etc/shadow'])).toMatchObject({ ok: false });
+    expect(toVerbLine(['cat', '/etc/shadow'])).toMatchObject({ ok: false });
+    // A verb (file-cat, the NVRAM file of a move) whose path the helper then refuses outside host.conf's dirs.
+    const cat = toVerbLine(['cat', '--', '/etc/shadow']);
+    expect(cat).toMatchObject({ ok: true, verb: 'file-cat' });
+    expect(cat.ok && fromVerbLine(cat.line, { dirs: DIRS })).toMatchObject({ ok: false, code: 126 });
+    expect(cat.ok && helper(cat.line).code).toBe(126);
   });
 });
 
@@ -188,6 +200,27 @@ const REFUSED = [
   'virsh-destroy 0 0 web01',
   'virsh-destroy 0 1 qemu:///system',
   'virsh-start 2 0 52501ad1-3ffe-4d09-8a1d-af20a2fc2a8b',
+  // the features merged after issue 16: paths outside the configured dirs, XML with QEMU pass-through, lists that
+  // guestfish would split into a second command
+  `file-cat ${hex('/etc/shadow')}`,
+  `dd-read-file ${hex('/etc/shadow')}`,
+  `stream-write-file ${hex('/root/.ssh/authorized_keys')}`,
+  `backup-remove-files 1 ${hex('/var/lib/cowherd/../../etc/shadow')}`,
+  `backup-remove-files 0`,
+  `nvram-write ${hex('/etc/cron.d/x')}`,
+  `browse-rm 1 ${hex('/etc/shadow')}`,
+  `browse-tail-log ${hex('/var/log/auth.log')}`,
+  `virsh-define ${hex("<domain type='kvm' xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'><qemu:commandline><qemu:arg value='-x'/></qemu:commandline></domain>")} 0 0`,
+  `virsh-define ${hex('<network/>')} 0 0`,
+  `guestfish-lstatnslist 4242 ${hex('/p1/etc')} ${hex(':')}`,
+  `guestfish-lstatnslist 4242 ${hex('/p1/etc')} ${hex('a : b')}`,
+  `guestfish-lstatnslist 4242 ${hex('/p1/etc')} ${hex("a'b")}`,
+  `guestfish-lstatnslist 4242 ${hex('/p1/etc')} ${hex('a\nb')}`,
+  `guestfish-ls0 4242 ${hex('/p1/../etc')}`,
+  'guestfish-mount-ro 4242 /dev/sdb1 /p1',
+  'guestfish-mount-ro 4242 /dev/sda1 /etc',
+  'kill-kill 1x',
+  'ns-findmnt 0',
 ];
 
 describe('refusals', () => {
@@ -208,6 +241,29 @@ describe('refusals', () => {
     expect(helper('sh -c id').code).toBe(127);
     expect(helper('cat /etc/shadow').code).toBe(127);
     expect(helper('lvremove ../x').code).toBe(126);
+  });
+
+  it('kill and nsenter take only a PID that ps shows as a holder or guestfish server Cowherd started', () => {
+    const psSays = (args: string) => {
+      const dir = mkdtempSync(path.join(tmp, 'ps-'));
+      writeFileSync(path.join(dir, 'ps'), `#!/bin/sh\nprintf '%s\\n' '${args}'\n`);
+      chmodSync(path.join(dir, 'ps'), 0o755);
+      return `${dir}:${fakeBin}:/usr/bin:/bin`;
+    };
+    for (const [args, kill, ns] of [
+      ['sleep infinity', 0, 0],
+      ['guestfish --listen --ro --format=raw --add /dev/vg0/web_snap', 0, 126],
+      ['/usr/sbin/sshd -D', 126, 126],
+      ['sleep infinityX', 126, 126],
+    ] as const) {
+      const p = psSays(args);
+      rmSync(canary, { force: true });
+      expect(helper('kill-kill 356', { dry: false, path: p }).code, args).toBe(kill);
+      expect(existsSync(canary), args).toBe(kill === 0);
+      expect(helper('ns-findmnt 356', { path: p }).code, args).toBe(ns);
+    }
+    // No such process: the real ps prints nothing and fails.
+    expect(helper('kill-term 999999999', { path: `${fakeBin.replace(/bin$/, 'none')}:/usr/bin:/bin` }).code).toBe(126);
   });
 
   it('the canary works: an accepted verb does run its command', () => {

@@ -29,13 +29,35 @@ import { GUEST_PING } from '@/lib/libvirt/commands';
 import { ABSENT_SCRIPT, UMASK_077_SCRIPT } from '@/lib/ops/host-commands';
 import {
   DEVICE_SUM_SCRIPT,
+  FILE_WRITE_SCRIPT,
+  REMOTE_VERIFY_SCRIPT,
   RENAME_SCRIPT,
   RETRY_SCRIPT,
   REVERIFY_SCRIPT,
+  STREAM_WRITE_SCRIPT,
   TARGET_CHECK_SCRIPT,
+  TARGET_PROBE_SCRIPT,
   VERIFY_SCRIPT,
 } from '@/lib/backup/commands';
-import { BROWSE_ROOT, LIST_FORMAT, mountOptions } from '@/lib/files/commands';
+import {
+  BROWSE_ROOT,
+  GUESTFISH_LIST_MAX,
+  HOLDER_ARGS,
+  LIST_FORMAT,
+  listBrowseRootAll,
+  mountOptions,
+  startNamespaceHolder,
+} from '@/lib/files/commands';
+import {
+  DEFINE_SCRIPT,
+  PROBE_SCRIPT,
+  START_UNLESS_RUNNING_SCRIPT,
+  STATE_IS_SCRIPT,
+  SUM_COMPARE_SCRIPT,
+  SUM_SCRIPT,
+  TEARDOWN_SCRIPT,
+  WRITE_FILE_SCRIPT,
+} from '@/lib/move/commands';
 
 /** Bumped by hand for a change in the helper's protocol; the table's hash (HELPER_TABLE_HASH) covers the verbs. */
 export const HELPER_PROTOCOL = 1;
@@ -75,7 +97,8 @@ const SH_LV_RESERVED = [...RESERVED_LV_PREFIXES.map((p) => `${p}*`), ...RESERVED
 
 export type KindName =
   | 'vg' | 'lv' | 'vglv' | 'lvdev' | 'uuid' | 'uri' | 'mib' | 'uint' | 'posint' | 'sha256' | 'nonce' | 'format' | 'fsext' | 'tag'
-  | 'hostpath' | 'loop' | 'looppart' | 'browse' | 'relpath' | 'guestpath' | 'text' | 'gfpid' | 'appdev';
+  | 'hostpath' | 'loop' | 'looppart' | 'browse' | 'relpath' | 'guestpath' | 'text' | 'gfpid' | 'appdev'
+  | 'gfmp' | 'gflist' | 'probepath' | 'domxml' | 'holderpid' | 'ownpid';
 
 const vglvOk = (v: string) => /^[^/]+\/[^/]+$/.test(v) && vgOk(v.split('/')[0]!) && lvOk(v.split('/')[1]!);
 
@@ -126,7 +149,55 @@ export const KINDS: Record<KindName, Kind> = {
   /** Free text that is only ever one argument (diff labels, guestfish name lists). */
   text: { hex: true, ts: () => true, sh: 'return 0' },
   gfpid: { ts: (v: string) => /^[1-9][0-9]{0,9}$/.test(v), sh: "case $1 in ''|0*|*[!0-9]*) return 1;; esac; [ ${#1} -le 10 ]" },
-  appdev: { ts: (v: string) => /^\/dev\/sd[a-z][0-9]{0,3}$/.test(v), sh: "case $1 in /dev/sd[a-z]) return 0;; /dev/sd[a-z]*) ;; *) return 1;; esac; s=${1#/dev/sd?}; case $s in *[!0-9]*) return 1;; esac; [ ${#s} -le 3 ]" },
+  /** The appliance's one disk and its partitions (lib/files/commands.ts APPLIANCE_DEV): /dev/sda, /dev/sdaN. */
+  appdev: {
+    ts: (v: string) => /^\/dev\/sda([1-9][0-9]{0,2})?$/.test(v),
+    sh: "case $1 in /dev/sda) return 0;; /dev/sda[1-9]*) ;; *) return 1;; esac; s=${1#/dev/sda}; case $s in *[!0-9]*) return 1;; esac; [ ${#s} -le 3 ]",
+  },
+  /** A mount point Cowherd makes in the appliance's root: /p1, /disk (APPLIANCE_MP). */
+  gfmp: { ts: (v: string) => /^\/(p[0-9]{1,3}|disk)$/.test(v), sh: 'case $1 in /disk|/p[0-9]|/p[0-9][0-9]|/p[0-9][0-9][0-9]) return 0;; esac; return 1' },
+  /**
+   * A guestfish list argument: names joined by single spaces (lstatnslist, readlinklist; guestfish splits the word
+   * itself). No empty item, no item ".", ".." or ":", no quote, backslash, slash or control character, at most
+   * GUESTFISH_LIST_MAX items. (The builder's listSafeName is stricter still: no Unicode white space either.)
+   */
+  gflist: {
+    hex: true,
+    ts: (v: string) => {
+      const items = v.split(' ');
+      // eslint-disable-next-line no-control-regex -- the rule is about control characters
+      return !/[\x00-\x1f\x7f]/.test(v) && items.length <= GUESTFISH_LIST_MAX && items.every((n) => n !== '' && n !== '.' && n !== '..' && n !== ':' && !/['\\/]/.test(n));
+    },
+    sh: `case $1 in ''|' '*|*' '|*'  '*|*[/\\\\\\']*|*["$cntrl"]*) return 1;; esac; case " $1 " in *' : '*|*' . '*|*' .. '*) return 1;; esac; IFS=' '; set -- $1; unset IFS; [ $# -le ${GUESTFISH_LIST_MAX} ]`,
+  },
+  /**
+   * A path the move's preflight only looks at (test -x, test -e, df on its nearest existing parent): an emulator, an
+   * NVRAM file, a storage directory. Absolute and normalised, anywhere: nothing is read from or written to it.
+   */
+  probepath: { hex: true, ts: normalAbs, sh: 'k_normal "$1"' },
+  /**
+   * A domain's XML for `virsh define` (a move or copy): starts with <domain and holds none of QEMU's pass-through
+   * elements (qemu:commandline, qemu:capabilities, qemu:override), which would run arbitrary QEMU options.
+   */
+  domxml: {
+    hex: true,
+    ts: (v: string) => /^[\t\n\v\f\r ]*<domain/.test(v) && !/qemu:(commandline|capabilities|override)/.test(v) && v.length <= 200_000,
+    sh: "case $1 in *qemu:commandline*|*qemu:capabilities*|*qemu:override*) return 1;; esac; s=$1; while :; do case $s in [[:space:]]*) s=${s#?};; *) break;; esac; done; case $s in '<domain'*) ;; *) return 1;; esac; [ ${#1} -le 200000 ]",
+  },
+  /**
+   * A PID that must be a namespace holder Cowherd started (its command line is exactly HOLDER_ARGS): the target of
+   * nsenter. Cowherd checks the syntax (it checked the process with `ps` before); the helper also asks `ps` at the
+   * time of the call, so the key cannot enter any other process's mount namespace.
+   */
+  holderpid: {
+    ts: (v: string) => /^[1-9][0-9]{0,9}$/.test(v),
+    sh: `case $1 in ''|0*|*[!0-9]*) return 1;; esac; [ \${#1} -le 10 ] || return 1; a=$(ps -o args= -p "$1" 2>/dev/null) || return 1; case $a in ${shellQuote(HOLDER_ARGS)}|${shellQuote(HOLDER_ARGS)}' '*) return 0;; esac; return 1`,
+  },
+  /** A PID `kill` may signal: a namespace holder or a guestfish server Cowherd started (checked with ps as above). */
+  ownpid: {
+    ts: (v: string) => /^[1-9][0-9]{0,9}$/.test(v),
+    sh: `case $1 in ''|0*|*[!0-9]*) return 1;; esac; [ \${#1} -le 10 ] || return 1; a=$(ps -o args= -p "$1" 2>/dev/null) || return 1; case $a in ${shellQuote(HOLDER_ARGS)}|${shellQuote(HOLDER_ARGS)}' '*|'guestfish --listen '*) return 0;; esac; return 1`,
+  },
 };
 
 // ---- elements and verbs --------------------------------------------------------------------------------------------
@@ -215,7 +286,7 @@ const inventoryVolume = (): El[] => [
 const mount = (types: El, opts: string): El[] => ['mount', '-t', types, '-o', opts, arg('looppart'), arg('browse')];
 
 /** Every command Cowherd runs on a host. Order matters only for the first match (no two verbs match one argv). */
-export const VERBS: readonly Verb[] = [
+const BASE_VERBS: readonly Verb[] = [
   // inventory (lib/inventory/collect.ts)
   { name: 'inventory', els: inventoryFull(false) },
   { name: 'inventory-agents', els: inventoryFull(true) },
@@ -244,7 +315,8 @@ export const VERBS: readonly Verb[] = [
   { name: 'virsh-domstats', els: [...VIRSH, 'domstats', '--state', '--block'] },
   { name: 'virsh-domstate', els: dom('domstate') },
   { name: 'virsh-domblklist', els: dom('domblklist', '--details') },
-  { name: 'virsh-dumpxml', els: dom('dumpxml', opt('--inactive')) },
+  // --migratable: the XML another host can define (lib/move/commands.ts dumpxmlMigratableArgv)
+  { name: 'virsh-dumpxml', els: dom('dumpxml', opt('--inactive'), opt('--migratable')) },
   { name: 'virsh-agent-ping', els: dom('qemu-agent-command', opt('--timeout', arg('uint')), '--cmd', GUEST_PING) },
   { name: 'virsh-domfsfreeze', els: dom('domfsfreeze') },
   { name: 'virsh-domfsthaw', els: dom('domfsthaw') },
@@ -265,6 +337,8 @@ export const VERBS: readonly Verb[] = [
   { name: 'backup-copy-raw', els: sh(UMASK_077_SCRIPT, 'qemu-img', 'convert', '-p', '-f', 'raw', '-O', 'raw', arg('lvdev'), arg('hostpath')) },
   { name: 'backup-verify', els: sh(VERIFY_SCRIPT, arg('lvdev'), arg('hostpath'), arg('format')) },
   { name: 'backup-rename', els: sh(RENAME_SCRIPT, arg('hostpath'), arg('hostpath')) },
+  // before backup-remove-file: a browse path is also an absolute path (hostpath's rule on Cowherd's side)
+  { name: 'browse-rm', els: ['rm', '-f', '--', list('browse')] },
   { name: 'backup-remove-file', els: ['rm', '-f', '--', arg('hostpath')] },
   { name: 'backup-reverify', els: sh(REVERIFY_SCRIPT, arg('hostpath'), arg('format'), arg('sha256')) },
   { name: 'backup-restore-write', els: ['qemu-img', 'convert', '-p', '-n', '-f', arg('format'), '-O', 'raw', arg('hostpath'), arg('lvdev')] },
@@ -295,17 +369,79 @@ export const VERBS: readonly Verb[] = [
   { name: 'browse-diff', els: ['diff', '--unified', '--label', arg('text'), '--label', arg('text'), '--', arg('browse'), arg('browse')] },
   { name: 'browse-sha256', els: ['sha256sum', '--binary', '--zero', '--', list('browse')] },
   { name: 'browse-tar', els: ['tar', '--create', '--gzip', '--file=-', '--sparse', '--one-file-system', '--numeric-owner', '--directory', arg('browse'), '--', arg('relpath')] },
-  { name: 'guestfish-listen', els: ['guestfish', '--listen', '--ro', '--format=raw', '--add', arg('lvdev')] },
-  { name: 'guestfish-run', els: gf('run') },
-  { name: 'guestfish-list-filesystems', els: gf('list-filesystems') },
-  { name: 'guestfish-umount-all', els: gf('umount-all') },
+  { name: 'browse-list-root-all', els: listBrowseRootAll() },
+  { name: 'browse-tail-log', els: ['tail', '--bytes=2000', '--', arg('browse')] },
+  // the mount backend's private mount namespace: the holder, its check and its end (the commands run inside it are
+  // the ns- twins below)
+  { name: 'ns-holder-start', els: startNamespaceHolder() },
+  { name: 'process-args', els: ['ps', '-o', 'args=', '-p', arg('gfpid')] },
+  { name: 'kill-term', els: ['kill', '-s', 'TERM', arg('ownpid')] },
+  { name: 'kill-kill', els: ['kill', '-s', 'KILL', arg('ownpid')] },
+  // libguestfs (lib/files/commands.ts): one guestfish server per side; its log file in the session's directory
+  { name: 'guestfish-listen', els: ['sh', '-c', 'log=$1; shift; exec "$@" </dev/null 2>>"$log"', 'cowherd-guestfish', arg('browse'), 'guestfish', '--listen', '--ro', '--format=raw', '--add', arg('lvdev')] },
+  { name: 'guestfish-run', els: ['sh', '-c', 'exec "$@" >/dev/null', 'cowherd-guestfish', ...gf('run')] },
   { name: 'guestfish-exit', els: gf('exit') },
-  { name: 'guestfish-mount-ro', els: gf('mount-ro', arg('appdev'), '/') },
-  { name: 'guestfish-ls', els: gf('ls', arg('guestpath')) },
-  { name: 'guestfish-lstatnslist', els: gf('lstatnslist', arg('guestpath'), arg('text')) },
-  { name: 'guestfish-readlinklist', els: gf('readlinklist', arg('guestpath'), arg('text')) },
-  { name: 'guestfish-download', els: gf('download', arg('guestpath'), '-') },
-  { name: 'guestfish-tgz-out', els: gf('tgz-out', arg('guestpath'), '-') },
+  { name: 'guestfish-list-filesystems', els: gf('-list-filesystems') },
+  { name: 'guestfish-mountpoints', els: gf('-mountpoints') },
+  { name: 'guestfish-vfs-label', els: gf('-vfs-label', arg('appdev')) },
+  { name: 'guestfish-blockdev-getsize64', els: gf('-blockdev-getsize64', arg('appdev')) },
+  { name: 'guestfish-mkmountpoint', els: gf('-mkmountpoint', arg('gfmp')) },
+  { name: 'guestfish-mount-ro', els: gf('-mount-ro', arg('appdev'), arg('gfmp')) },
+  { name: 'guestfish-ls0', els: gf('-ls0', arg('guestpath'), '-') },
+  { name: 'guestfish-lstatns', els: gf('-lstatns', arg('guestpath')) },
+  { name: 'guestfish-readlink', els: gf('-readlink', arg('guestpath')) },
+  { name: 'guestfish-checksum', els: gf('-checksum', 'sha256', arg('guestpath')) },
+  { name: 'guestfish-lstatnslist', els: gf('-lstatnslist', arg('guestpath'), arg('gflist')) },
+  { name: 'guestfish-readlinklist', els: gf('-readlinklist', arg('guestpath'), arg('gflist')) },
+  { name: 'guestfish-download', els: gf('-download', arg('guestpath'), '-') },
+  { name: 'guestfish-pread', els: gf('-pread', arg('guestpath'), arg('posint'), '0') },
+  { name: 'guestfish-tar-out', els: gf('-tar-out', arg('guestpath'), '-', 'compress:gzip', 'numericowner:true') },
+  // backups between hosts (lib/backup/commands.ts) and moves/copies (lib/move/commands.ts): both sides of the
+  // streams through the server, the checks and conversions on the target
+  { name: 'dd-read-lv', els: ['dd', arg('lvdev', 'if='), 'bs=4M', 'status=none'] },
+  { name: 'dd-read-file', els: ['dd', arg('hostpath', 'if='), 'bs=4M', 'status=none'] },
+  { name: 'dd-write-lv', els: ['dd', arg('lvdev', 'of='), 'bs=4M', 'iflag=fullblock', 'conv=fsync', 'status=none'] },
+  { name: 'stream-write-file', els: sh(STREAM_WRITE_SCRIPT, arg('hostpath')) },
+  { name: 'file-write', els: sh(FILE_WRITE_SCRIPT, arg('hostpath')) },
+  { name: 'qemu-img-convert-file', els: sh(UMASK_077_SCRIPT, 'qemu-img', 'convert', '-p', '-f', 'raw', '-O', 'qcow2', opt('-c'), arg('hostpath'), arg('hostpath')) },
+  { name: 'qemu-img-compare-file', els: ['qemu-img', 'compare', '-f', 'raw', '-F', 'qcow2', arg('hostpath'), arg('hostpath')] },
+  { name: 'volume-sum', els: sh('sha256sum < "$1"', arg('lvdev')) },
+  { name: 'backup-remote-verify', els: sh(REMOTE_VERIFY_SCRIPT, arg('hostpath'), arg('hostpath'), arg('format')) },
+  { name: 'backup-target-probe', els: sh(TARGET_PROBE_SCRIPT, arg('hostpath')) },
+  { name: 'backup-remove-files', els: ['rm', '-f', '--', list('hostpath')] },
+  { name: 'virsh-capabilities', els: [...VIRSH, 'capabilities'] },
+  { name: 'virsh-net-list', els: [...VIRSH, 'net-list', '--all', '--name'] },
+  { name: 'virsh-autostart-disable', els: [...VIRSH, 'autostart', '--disable', '--domain', arg('uuid')] },
+  { name: 'virsh-define', els: sh(DEFINE_SCRIPT, arg('domxml'), ...VIRSH, 'define', '--file', '/proc/self/fd/0') },
+  { name: 'move-target-probe', els: sh(PROBE_SCRIPT, arg('probepath'), '-', list('probepath', [], 0)) },
+  { name: 'move-target-probe-nvram', els: sh(PROBE_SCRIPT, arg('probepath'), arg('probepath'), list('probepath', [], 0)) },
+  { name: 'dd-write-file-sparse', els: sh(UMASK_077_SCRIPT, 'dd', arg('hostpath', 'of='), 'bs=4M', 'iflag=fullblock', 'conv=sparse,fsync', 'status=none') },
+  { name: 'sum-lv', els: sh(SUM_SCRIPT, arg('lvdev'), arg('posint')) },
+  { name: 'sum-file', els: sh(SUM_SCRIPT, arg('hostpath'), arg('posint')) },
+  { name: 'sum-compare-lv', els: sh(SUM_COMPARE_SCRIPT, arg('lvdev'), arg('posint')) },
+  { name: 'sum-compare-file', els: sh(SUM_COMPARE_SCRIPT, arg('hostpath'), arg('posint')) },
+  { name: 'nvram-write', els: sh(WRITE_FILE_SCRIPT, arg('hostpath')) },
+  { name: 'file-cat', els: ['cat', '--', arg('hostpath')] },
+  { name: 'move-teardown', els: sh(TEARDOWN_SCRIPT, arg('uri'), arg('uuid')) },
+  { name: 'move-start-unless-running', els: sh(START_UNLESS_RUNNING_SCRIPT, arg('uri'), arg('uuid')) },
+  // stateIsArgv: the plans only ever ask for "running"
+  { name: 'move-state-is-running', els: sh(STATE_IS_SCRIPT, arg('uri'), arg('uuid'), 'running') },
+];
+
+/** The mount backend's commands that also run inside a session's mount namespace (lib/files/browse.ts ns()). */
+const IN_NAMESPACE = ['mount-ext', 'mount-xfs', 'umount', 'findmnt', 'browse-lstat', 'browse-list', 'browse-describe', 'browse-cat', 'browse-head', 'browse-cmp', 'browse-diff', 'browse-tar'];
+
+/**
+ * Every command Cowherd runs on a host. Order matters only for the first match (no two verbs match one argv). The
+ * ns- verbs are `nsenter --target=PID --mount -- <the verb's argv>` with PID a live namespace holder (holderpid).
+ */
+export const VERBS: readonly Verb[] = [
+  ...BASE_VERBS,
+  ...IN_NAMESPACE.map((name) => {
+    const v = BASE_VERBS.find((b) => b.name === name);
+    if (!v) throw new Error(`verbs: no verb ${name} to run in a namespace`);
+    return { name: `ns-${name}`, els: ['nsenter', arg('holderpid', '--target='), '--mount', '--', ...v.els] };
+  }),
 ];
 
 // ---- Cowherd's side: argv -> verb line -----------------------------------------------------------------------------
@@ -578,21 +714,35 @@ function shEls(els: readonly El[], ind: string): string[] {
   return out;
 }
 
+/** Octal escapes of the control characters (1-31, 127) for printf: the helper's $cntrl, for bracket patterns. */
+const CNTRL_OCT = [...Array.from({ length: 31 }, (_, i) => i + 1), 127].map((c) => `\\${c.toString(8).padStart(3, '0')}`).join('');
+
+/** Hex digits unhex decodes per chunk (see there). */
+const UNHEX_CHUNK = 256;
+
 const SH_LIB = `
+cntrl=$(printf '${CNTRL_OCT}x'); cntrl=\${cntrl%x}
 refuse() {
   printf 'cowherd-host: refused: %s\\n' "$1" >&2
   if command -v logger >/dev/null 2>&1; then logger -t cowherd-host -p auth.warning "refused: $1 (client \${SSH_CLIENT%% *})" 2>/dev/null; fi
   exit "\${2:-126}"
 }
 # unhex WORD: the bytes the hex word stands for in $v (one printf of octal escapes built from checked hex; no NUL).
+# In chunks of ${UNHEX_CHUNK} hex digits: cutting two digits off a long word copies the rest each time, so a word of
+# tens of KiB (a guestfish name list, a domain's XML) would take seconds byte by byte.
 unhex() {
   case $1 in ''|*[!0-9a-f]*) refuse 'bad hex argument';; esac
   [ $((\${#1} % 2)) -eq 0 ] || refuse 'bad hex argument'
   h=$1; f=
   while [ -n "$h" ]; do
-    b=\${h%"\${h#??}"}; h=\${h#??}
-    [ "$b" != 00 ] || refuse 'NUL in an argument'
-    o=$((0x$b)); f="$f\\\\$((o / 64))$((o / 8 % 8))$((o % 8))"
+    if [ \${#h} -le ${UNHEX_CHUNK} ]; then u=$h; h=; else r=\${h#${'?'.repeat(UNHEX_CHUNK)}}; u=\${h%"$r"}; h=$r; fi
+    g=
+    while [ -n "$u" ]; do
+      b=\${u%"\${u#??}"}; u=\${u#??}
+      [ "$b" != 00 ] || refuse 'NUL in an argument'
+      o=$((0x$b)); g="$g\\\\$((o / 64))$((o / 8 % 8))$((o % 8))"
+    done
+    f=$f$g
   done
   v=$(printf "$f"; printf x); v=\${v%x}
 }
