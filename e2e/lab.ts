@@ -21,11 +21,14 @@ export function labSshTarget(): LabSshTarget {
   return ssh;
 }
 
-/** ssh options for the lab over one reused connection: a new ssh connection costs seconds on the TCG lab. */
+/**
+ * ssh options for the lab over one reused connection: a new ssh connection costs seconds on the TCG lab. The lab's
+ * unrestricted key (lab_key), as an administrator's: the config's key only runs the host helper (issue 16).
+ */
 export function labSshArgs(): string[] {
   const ssh = labSshTarget();
   return [
-    '-i', ssh.identityFile,
+    '-i', path.join(path.dirname(ssh.identityFile), 'lab_key'),
     '-p', String(ssh.port),
     '-o', 'BatchMode=yes',
     '-o', `UserKnownHostsFile=${ssh.knownHostsFile}`,

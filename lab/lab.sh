@@ -20,6 +20,10 @@ if [ "$ROLE" = second ]; then MEM=${COWHERD_LAB2_MEM:-1024}; HOST_ID=lab2; else 
 HOST2_DIR=$LAB_DIR/host2
 BOOT_TIMEOUT=${COWHERD_LAB_BOOT_TIMEOUT:-240}
 KEY=$LAB_DIR/lab_key
+# Issue 16: Cowherd's configs use HELPER_KEY, restricted in the VM to the host helper (forced command); KEY stays
+# unrestricted for `lab.sh ssh`, the tests' own checks and seeding.
+HELPER_KEY=$LAB_DIR/helper_key
+HELPER_PATH=/usr/local/libexec/cowherd-host
 PIDFILE=$LAB_DIR/qemu.pid
 
 PACKAGES=(qemu-system-x86 busybox-static cpio kmod lvm2 thin-provisioning-tools libvirt-daemon-system
@@ -159,6 +163,8 @@ ensure_agent_initramfs() {
 
 ensure_keys_and_disks() {
   [ -f "$KEY" ] || ssh-keygen -q -t ed25519 -N '' -C cowherd-lab -f "$KEY"
+  [ -f "$HELPER_KEY" ] || ssh-keygen -q -t ed25519 -N '' -C cowherd-lab-helper -f "$HELPER_KEY"
+  chmod 600 "$HELPER_KEY"
   [ -f "$LAB_DIR/ssh_host_ed25519_key" ] || ssh-keygen -q -t ed25519 -N '' -C cowherd-lab-host -f "$LAB_DIR/ssh_host_ed25519_key"
   chmod 600 "$KEY" "$LAB_DIR/ssh_host_ed25519_key"
   echo "[127.0.0.1]:$PORT $(cut -d' ' -f1,2 "$LAB_DIR/ssh_host_ed25519_key.pub")" >"$LAB_DIR/known_hosts"
@@ -178,7 +184,7 @@ host_json() {
     {
       "id": "$1",
       "name": "$name",
-      "ssh": { "host": "127.0.0.1", "port": $3, "user": "root", "identityFile": "$2/lab_key", "knownHostsFile": "$2/known_hosts" },
+      "ssh": { "host": "127.0.0.1", "port": $3, "user": "root", "identityFile": "$2/helper_key", "knownHostsFile": "$2/known_hosts" },
       "exportDir": "/var/lib/cowherd-exports",
       "backupDir": "/var/lib/cowherd/backups"
     }
@@ -237,10 +243,22 @@ port_holder() {
 
 running() { [ -f "$PIDFILE" ] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null; }
 
+# Issue 16: the host helper from this checkout (deploy/cowherd-host) into the VM, its directories, and both keys in
+# sshd's AuthorizedKeysFile: the lab key unrestricted, the helper key restricted to the helper. Done at every `up`
+# (a reused VM gets this checkout's helper too); sshd reads the file at each login, so no restart.
+install_helper() {
+  lab_ssh "mkdir -p /usr/local/libexec /etc/cowherd && cat >$HELPER_PATH.new && chmod 755 $HELPER_PATH.new && mv $HELPER_PATH.new $HELPER_PATH" \
+    <"$ROOT/deploy/cowherd-host"
+  lab_ssh 'printf "dir /var/lib/cowherd\ndir /var/lib/cowherd-exports\n" >/etc/cowherd/host.conf'
+  { cat "$KEY.pub"; echo "restrict,command=\"$HELPER_PATH\" $(cat "$HELPER_KEY.pub")"; } |
+    lab_ssh 'cat >/etc/ssh/cowherd-lab/lab_key.pub.new && chmod 644 /etc/ssh/cowherd-lab/lab_key.pub.new && mv /etc/ssh/cowherd-lab/lab_key.pub.new /etc/ssh/cowherd-lab/lab_key.pub'
+}
+
 print_info() {
   echo "host=127.0.0.1"
   echo "port=$PORT"
   echo "key=$KEY"
+  echo "helper_key=$HELPER_KEY"
   echo "known_hosts=$LAB_DIR/known_hosts"
   echo "config=$LAB_DIR/cowherd.config.json"
   if [ "$ROLE" = primary ] && [ -f "$HOST2_DIR/qemu.pid" ]; then echo "config2=$LAB_DIR/cowherd.two-hosts.config.json"; fi
@@ -256,7 +274,7 @@ up() {
   ensure_kernel
   ensure_keys_and_disks
   if running; then
-    if lab_ssh lvs >/dev/null 2>&1; then say "reusing the running lab (pid $(cat "$PIDFILE"))"; print_info; return 0; fi
+    if lab_ssh lvs >/dev/null 2>&1; then say "reusing the running lab (pid $(cat "$PIDFILE"))"; install_helper; print_info; return 0; fi
   else
     rm -f "$PIDFILE"
   fi
@@ -292,6 +310,7 @@ up() {
     [ $(($(date +%s) - t0)) -lt "$BOOT_TIMEOUT" ] || die "lvs did not answer over ssh within ${BOOT_TIMEOUT}s; see $LAB_DIR/console.log"
     sleep 0.5
   done
+  install_helper
   say "ready in $(($(date +%s) - t0))s"
   print_info
 }

@@ -68,7 +68,8 @@ async function lab2(labDir: string): Promise<{ runner: SshRunner; sh: (s: string
   if (!existsSync(config)) return null;
   const h = parseConfig(readFileSync(config, 'utf8')).hosts.find((x) => x.id === 'lab2');
   if (!h?.ssh) return null;
-  const runner = new SshRunner('lab2', h.ssh, { defaultTimeoutMs: 600_000 });
+  // The lab's unrestricted key for the raw commands (the config's key only runs the host helper, issue 16).
+  const runner = new SshRunner('lab2', { ...h.ssh, ...(h.ssh.identityFile ? { identityFile: path.join(path.dirname(h.ssh.identityFile), 'lab_key') } : {}) }, { defaultTimeoutMs: 600_000 });
   try {
     await runner.run(['true'], { timeoutMs: 20_000 });
   } catch {

@@ -34,6 +34,14 @@ export function HostProblem({ host, query }: { host: HostRef; query: HostInvento
   const inv = data?.inventory;
   const hostError = data?.error;
   const fetchError = query.isError ? query.error.message : undefined;
+  // Issue 16: the host answers, but its helper is older than Cowherd's (some operations would be refused).
+  if (!hostError && !fetchError && inv?.helper?.message) {
+    return (
+      <Banner tone="warning" title={`The host helper on ${host.name} needs an update`}>
+        <span className="font-mono text-xs">{inv.helper.message}</span>
+      </Banner>
+    );
+  }
   if (!hostError && !fetchError) return null;
   const since = inv ? (
     <>

@@ -45,8 +45,19 @@ const hostSchema = z
     fileBrowse: z.enum(['libguestfs', 'mount']).optional(),
     /** Lowest role that may browse and download guests' files (they can hold secrets). */
     fileBrowseRole: z.enum(['viewer', 'operator', 'admin']).default('operator'),
+    /**
+     * How commands reach an ssh host (issue 16): "helper" (the default) sends only verb lines to the restricted host
+     * helper `cowherd-host` (a forced command on the host: `npm run host:install -- <id>`); "shell" sends each argv
+     * quoted for the login shell (a key that can run anything: for hosts where the helper cannot be installed). A
+     * local host runs commands directly and is always "shell".
+     */
+    access: z.enum(['helper', 'shell']).optional(),
   })
   .strict()
+  .refine((h) => !(h.local === true && h.access === 'helper'), {
+    message: 'a local host runs commands directly: for the helper, list this machine as an ssh host (127.0.0.1) instead',
+  })
+  .transform((h) => ({ ...h, access: h.access ?? (h.local ? ('shell' as const) : ('helper' as const)) }))
   .refine((h) => (h.local === true) !== (h.ssh !== undefined), {
     message: 'a host is either { "local": true } or has an "ssh" block, not both and not neither',
   });
@@ -61,7 +72,7 @@ export type SshConfig = z.infer<typeof sshSchema>;
 export type CowherdConfig = z.infer<typeof configSchema>;
 
 export const LOCAL_ONLY: CowherdConfig = {
-  hosts: [{ id: 'local', name: 'This host', local: true, exportDir: '/var/lib/cowherd/exports', backupDir: '/var/lib/cowherd/backups', libvirtUri: 'qemu:///system', fileBrowseRole: 'operator' }],
+  hosts: [{ id: 'local', name: 'This host', local: true, exportDir: '/var/lib/cowherd/exports', backupDir: '/var/lib/cowherd/backups', libvirtUri: 'qemu:///system', fileBrowseRole: 'operator', access: 'shell' }],
 };
 
 export class ConfigError extends Error {

@@ -4,8 +4,7 @@ import { Readable } from 'node:stream';
 import type { HostConfig } from '@/lib/config/hosts';
 import { env } from '@/lib/env';
 import { childEnv } from '@/lib/host/child-env';
-import { shellJoin } from '@/lib/host/quote';
-import { defaultControlDir, ensureControlDir, sshArgs } from '@/lib/host/ssh';
+import { defaultControlDir, ensureControlDir, remoteCommand, sshArgs } from '@/lib/host/ssh';
 
 /**
  * A host command whose standard output is bytes to pass on as they come (a file, a .tar.gz), which the string-based
@@ -23,7 +22,10 @@ export function streamCommand(host: HostConfig, argv: readonly string[], signal?
     ? ((): [string, string[]] => {
         const controlDir = env().COWHERD_SSH_CONTROL_DIR ?? defaultControlDir(env().COWHERD_DATA_DIR);
         ensureControlDir(controlDir);
-        return ['ssh', [...sshArgs(host.ssh, { controlDir }), '--', host.ssh.host, shellJoin(argv)]];
+        // Issue 16: a host in helper mode gets the verb line; an argv with no verb is never sent.
+        const remote = remoteCommand(host.access, argv);
+        if (!remote.ok) throw new Error(remote.error);
+        return ['ssh', [...sshArgs(host.ssh, { controlDir }), '--', host.ssh.host, remote.command]];
       })()
     : [argv[0] ?? '', argv.slice(1)];
   if (!file) throw new Error('empty argv');

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { labRunner, labHost } from '@/lib/test/lab';
 import { SshRunner } from './ssh';
@@ -68,8 +69,9 @@ describe('SshRunner on the lab', () => {
     for (let i = 0; i < 4; i++) expect(await conn()).toBe(first);
     // Another configured host id for the same machine gets a connection of its own (its own control socket).
     const ssh = labHost().ssh;
-    if (!ssh) throw new Error('lab host has no ssh block');
-    const other = new SshRunner('lab-other', ssh);
+    if (!ssh?.identityFile) throw new Error('lab host has no ssh block');
+    // The unrestricted lab key: the config's key only runs the host helper (issue 16).
+    const other = new SshRunner('lab-other', { ...ssh, identityFile: path.join(path.dirname(ssh.identityFile), 'lab_key') });
     const otherConn = (await other.run(['sh', '-c', 'echo "$SSH_CONNECTION"'])).stdout.trim();
     expect(otherConn.split(' ')[1]).not.toBe(first.split(' ')[1]);
   });

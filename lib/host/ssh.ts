@@ -5,7 +5,9 @@ import path from 'node:path';
 import { lstatOrNull, myUid } from '@/lib/fs/private';
 import { spawnCommand } from './exec';
 import { shellJoin } from './quote';
-import type { HostRunner, RunOptions, RunResult } from './types';
+import { checkHelper, type HelperStatus } from './helper';
+import { toVerbLine } from './verbs';
+import { CommandError, type HostRunner, type RunOptions, type RunResult } from './types';
 
 export interface SshTarget {
   host: string;
@@ -22,6 +24,11 @@ export interface SshRunnerOptions {
   /** How long an idle master connection stays up. */
   controlPersistS?: number;
   connectTimeoutS?: number;
+  /**
+   * "helper" (issue 16): the remote command is the argv's verb line for the host helper (lib/host/verbs.ts), and an
+   * argv with no verb is never sent; "shell" (default): the argv quoted for the login shell.
+   */
+  access?: 'helper' | 'shell';
 }
 
 // ssh itself exits 255 on its own errors; these messages tell a dead host from a remote command that returned 255.
@@ -124,10 +131,25 @@ export function sshArgs(target: SshTarget, opts: SshRunnerOptions = {}, hostId?:
   return args;
 }
 
+/** A check that found no working helper is made again after this long (pages poll hosts every few seconds). */
+export const HELPER_RECHECK_MS = 30_000;
+
+/**
+ * The command line ssh sends for argv: in "helper" mode the verb line (or an error: no verb, nothing is sent), in
+ * "shell" mode every argument quoted by shellJoin.
+ */
+export function remoteCommand(access: 'helper' | 'shell', argv: readonly string[]): { ok: true; command: string } | { ok: false; error: string } {
+  if (access === 'shell') return { ok: true, command: shellJoin(argv) };
+  const v = toVerbLine(argv);
+  return v.ok ? { ok: true, command: v.line } : { ok: false, error: `not sent to the host helper: ${v.error} (add a verb in lib/host/verbs.ts)` };
+}
+
 /** Runs argv on a remote host: ssh with BatchMode and a reused connection; each argument quoted by shellJoin. */
 export class SshRunner implements HostRunner {
   readonly transport = 'ssh' as const;
+  readonly access: 'helper' | 'shell';
   private readonly baseArgs: string[];
+  private helperCheck?: { at: number; p: Promise<HelperStatus> };
   private readonly controlDir: string;
 
   constructor(
@@ -136,11 +158,53 @@ export class SshRunner implements HostRunner {
     private readonly opts: SshRunnerOptions = {},
   ) {
     this.controlDir = opts.controlDir ?? defaultControlDir();
+    this.access = opts.access ?? 'shell';
     ensureControlDir(this.controlDir);
     this.baseArgs = sshArgs(target, { ...opts, controlDir: this.controlDir }, hostId);
   }
 
   run(argv: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+    const remote = remoteCommand(this.access, argv);
+    if (!remote.ok) {
+      // A bug (a builder whose argv has no verb), reported like the helper's own refusal (exit 126).
+      const refused = { stdout: '', stderr: remote.error, exitCode: 126, durationMs: 0 };
+      if (options.reject === false) return Promise.resolve(refused);
+      return Promise.reject(new CommandError({ hostId: this.hostId, argv, exitCode: 126, stdout: '', stderr: remote.error, failure: 'exit' }));
+    }
+    if (this.access === 'shell') return this.runRemote(argv, remote.command, options);
+    // Helper mode: the helper's version is asked once, before the first command. Where no helper answers (the key
+    // reaches a shell), verb lines are not sent at all: a shell would read them as commands of its own.
+    return this.helperState().then((s) => {
+      if (s.status !== 'missing') return this.runRemote(argv, remote.command, options);
+      const stderr = s.message ?? 'the host helper does not answer';
+      if (options.reject === false) return { stdout: '', stderr, exitCode: 126, durationMs: 0 };
+      throw new CommandError({ hostId: this.hostId, argv, exitCode: 126, stdout: '', stderr, failure: 'exit' });
+    });
+  }
+
+  /**
+   * The host helper's state (issue 16), asked at the first command: a good answer is kept; one that found no
+   * working helper is asked again after HELPER_RECHECK_MS (the admin may have run `npm run host:install` since).
+   */
+  helperState(): Promise<HelperStatus> {
+    const c = this.helperCheck;
+    if (c) {
+      void c.p.then((s) => {
+        if (s.status !== 'ok' && this.helperCheck === c && Date.now() - c.at > HELPER_RECHECK_MS) this.helperCheck = undefined;
+      });
+      return c.p;
+    }
+    const p = checkHelper(this);
+    this.helperCheck = { at: Date.now(), p };
+    return p;
+  }
+
+  /** `version` of the host helper (issue 16): sent as is, whatever the mode. */
+  helperVersion(options: RunOptions = {}): Promise<RunResult> {
+    return this.runRemote(['cowherd-host', 'version'], 'version', { reject: false, ...options });
+  }
+
+  private runRemote(argv: readonly string[], command: string, options: RunOptions): Promise<RunResult> {
     // Checked again before every command (one lstat): the directory may have been removed (it is re-created) or
     // swapped since the runner was made, and ssh would then fail obscurely or use what someone else put there.
     try {
@@ -149,7 +213,7 @@ export class SshRunner implements HostRunner {
       return Promise.reject(e instanceof Error ? e : new Error(String(e)));
     }
     // '--' ends ssh's options; the host can never be read as an option (validated in the config too).
-    const args = [...this.baseArgs, '--', this.target.host, shellJoin(argv)];
+    const args = [...this.baseArgs, '--', this.target.host, command];
     return spawnCommand({
       hostId: this.hostId,
       argv,

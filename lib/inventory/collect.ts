@@ -168,6 +168,11 @@ export async function runRead(runner: HostRunner, argv: string[], timeoutMs: num
   }
 }
 
+/** The one remote execution of a one-volume read (collectVolume); a builder so the host helper's verbs cover it. */
+export function collectVolumeArgv(vg: string, lv: string, nonce = newNonce()): string[] {
+  return ['sh', '-c', inventoryScript({ vgs: vgsArgv({ vg }), lvs: lvsArgv({ vg, lv }), libvirtUri: null, nonce })];
+}
+
 /**
  * A narrow read for an operation that needs one volume and its VG only (the extension of a filling snapshot, where
  * seconds count): `vgs VG` and `lvs -a VG/LV` at the same time in one remote execution, no virsh, no other VG.
@@ -177,8 +182,7 @@ export async function collectVolume(hostId: string, runner: HostRunner, vg: stri
   const started = new Date();
   const t0 = performance.now();
   const nonce = newNonce();
-  const argv = ['sh', '-c', inventoryScript({ vgs: vgsArgv({ vg }), lvs: lvsArgv({ vg, lv }), libvirtUri: null, nonce })];
-  const r = await runRead(runner, argv, timeoutMs);
+  const r = await runRead(runner, collectVolumeArgv(vg, lv, nonce), timeoutMs);
   const { sections } = splitSections(r.stdout, nonce);
   const vgs = sections.get('vgs');
   const lvs = sections.get('lvs');

@@ -2,6 +2,8 @@ import 'server-only';
 import { db } from '@/lib/store/db';
 import { fillTrend, TREND_WINDOW_MS, type FillTrend } from '@/lib/alerts/trend';
 import { recentSamplesByLv } from '@/lib/store/samples';
+import { findHost } from '@/lib/config/hosts';
+import { helperStatus, type HelperStatus } from '@/lib/host';
 import { inventoryView } from './service';
 import type { Inventory } from './types';
 
@@ -18,6 +20,8 @@ export interface HostInventoryResponse extends Inventory {
   errorAt?: string;
   /** Per snapshot uuid: fill rate and time to full from the COW history. */
   trends: Record<string, SnapshotTrend>;
+  /** Issue 16: the host helper is missing, outdated or unreachable (absent when it is fine or not used). */
+  helper?: HelperStatus;
 }
 
 const SPARK_POINTS = 60;
@@ -39,12 +43,19 @@ export function trendsFor(inv: Inventory): Record<string, SnapshotTrend> {
 /** What GET /api/hosts/:host/inventory returns; null when the host was never read successfully. */
 export async function hostInventory(hostId: string, maxAgeMs?: number | 'fresh-for-client'): Promise<{ body: HostInventoryResponse | null; error?: string }> {
   const v = await inventoryView(hostId, maxAgeMs);
-  if (!v.inventory) return { body: null, error: v.error };
+  const hostConfig = findHost(hostId);
+  const hs = hostConfig ? await helperStatus(hostConfig).catch(() => null) : null;
+  // Unreachable needs no second message: the read's own error says it.
+  const helper = hs && (hs.status === 'missing' || hs.status === 'outdated') ? hs : undefined;
+  // A host whose helper is missing refuses every read: say that first, it is the fix.
+  const error = helper?.message && v.error && !v.error.includes(helper.message) ? `${helper.message}; ${v.error}` : v.error;
+  if (!v.inventory) return { body: null, error };
   return {
     body: {
       ...v.inventory,
       reachable: v.reachable,
-      ...(v.error ? { error: v.error, errorAt: v.errorAt } : {}),
+      ...(error ? { error, errorAt: v.errorAt } : {}),
+      ...(helper ? { helper } : {}),
       trends: trendsFor(v.inventory),
     },
   };

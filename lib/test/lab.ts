@@ -13,8 +13,19 @@ export function labHost(): HostConfig {
   return host;
 }
 
+/**
+ * A runner for the lab's unrestricted key (lab_key, beside the config): the lab tests run raw argv, as Cowherd does in
+ * "shell" mode. The config's own key is restricted to the host helper (issue 16): see labHelperRunner.
+ */
 export function labRunner(): SshRunner {
   const host = labHost();
+  if (!host.ssh?.identityFile) throw new Error('lab host has no ssh block');
+  return new SshRunner(host.id, { ...host.ssh, identityFile: path.join(path.dirname(host.ssh.identityFile), 'lab_key') }, { defaultTimeoutMs: 60_000 });
+}
+
+/** A runner exactly as Cowherd makes it for the lab's config: the helper key, in "helper" mode. */
+export function labHelperRunner(): SshRunner {
+  const host = labHost();
   if (!host.ssh) throw new Error('lab host has no ssh block');
-  return new SshRunner(host.id, host.ssh, { defaultTimeoutMs: 60_000 });
+  return new SshRunner(`${host.id}-helper`, host.ssh, { defaultTimeoutMs: 60_000, access: host.access });
 }
