@@ -5,7 +5,7 @@ import { env } from '@/lib/env';
 import { runnerFor } from '@/lib/host';
 import { applyFill, knownLvs } from '@/lib/dm/apply';
 import { dmStatusArgv } from '@/lib/dm/commands';
-import { deviceSetKey, fillFromDm, parseDmsetupStatusVerbose } from '@/lib/dm/status';
+import { deviceSetKey, fillFromDm, parseDmsetupStatusVerbose, type DmDevice, type DmInfo } from '@/lib/dm/status';
 import { collectFullRead, collectVolume, runRead, type DmAtFullRead } from './collect';
 import type { HostStatus, Inventory } from './types';
 
@@ -21,6 +21,8 @@ interface HostState {
   slowFactor?: number;
   /** When the last read asked for with ?fresh=1 started (epoch ms). */
   lastFreshStart?: number;
+  /** The newest published poll (device-mapper figures and when it started), for a full read that ends after it. */
+  lastPoll?: { devices: DmDevice[]; info: DmInfo[]; startedAt: number };
 }
 
 /**
@@ -36,7 +38,9 @@ export type PollKind =
   | 'full: slow interval'
   | 'full: after an error'
   | 'full: no dmsetup'
-  | 'full: joined a read in flight';
+  | 'full: joined a read in flight'
+  /** The dm poll, with the slow interval's full read started beside it (not waited for). */
+  | 'fast, full read started';
 
 export interface InventoryView {
   /** The newest inventory read from the host (possibly older than the last failed attempt). */
@@ -79,8 +83,12 @@ export async function refreshInventory(hostId: string, maxAgeMs = 1000): Promise
     .then(({ inventory, dm }) => {
       s.dm = dm;
       s.fullAt = started;
-      publish(s, inventory);
-      return inventory;
+      // A poll that started after this read did and was published meanwhile has the newer fill: keep it, so the
+      // figures (COW history, alerts) never step back to what lvs saw at the start of a long read.
+      const poll = s.lastPoll;
+      const next = poll && poll.startedAt > started ? { ...applyFill(inventory, fillFromDm(poll.devices, poll.info, knownLvs(inventory)), inventory.collectedAt), durationMs: inventory.durationMs } : inventory;
+      publish(s, next);
+      return next;
     })
     .catch((e: unknown) => {
       s.lastError = { message: (e as Error).message, at: new Date().toISOString() };
@@ -122,8 +130,9 @@ export function slowIntervalFactor(hostId: string): number {
  * of every snapshot, thin pool and thin volume, folded into the last full inventory and published to the listeners
  * (COW history, alerts, auto-extend). The full inventory (vgs, lvs, virsh) is read instead when there is none yet,
  * when the device set changed since it was read (an LV appeared, vanished or was resized: only lvm2 can name it),
- * after a failed read, and at the slow interval (COWHERD_INVENTORY_MS) for changes dm cannot see (a guest defined
- * or started, a tag). Jobs read in full after every operation (refreshInventory with maxAge 0).
+ * and after a failed read. At the slow interval (COWHERD_INVENTORY_MS), for changes dm cannot see (a guest defined
+ * or started, a tag), a full read is started beside the poll and not waited for. Jobs read in full after every
+ * operation (refreshInventory with maxAge 0).
  */
 export async function pollHost(hostId: string): Promise<PollKind> {
   const host = config().hosts.find((h) => h.id === hostId);
@@ -137,8 +146,15 @@ export async function pollHost(hostId: string): Promise<PollKind> {
   if (s.lastError) return full('full: after an error');
   if (s.dm === null) return full('full: no dmsetup');
   s.slowFactor ??= slowIntervalFactor(hostId);
-  if (Date.now() - (s.fullAt ?? 0) >= env().COWHERD_INVENTORY_MS * s.slowFactor) return full('full: slow interval');
-  if (s.inflight) return full('full: joined a read in flight');
+  // The slow interval's full read runs beside the polls, not instead of one: while lvs waits for a VG lock (an
+  // lvcreate holds it) or a big or busy host takes seconds to list everything, the fill figures stay as fresh as
+  // device-mapper makes them. Only a changed device set (below) has to wait for lvm2 to name the devices.
+  let kind: PollKind = 'fast';
+  if (!s.inflight && Date.now() - (s.fullAt ?? 0) >= env().COWHERD_INVENTORY_MS * s.slowFactor) {
+    s.fullAt = Date.now(); // not again at the next poll while this one runs
+    refreshInventory(hostId, 0).catch(() => undefined); // a failure is kept in the host's state (banner, alerts)
+    kind = 'fast, full read started';
+  }
 
   const started = new Date();
   const t0 = performance.now();
@@ -150,14 +166,15 @@ export async function pollHost(hostId: string): Promise<PollKind> {
     throw e;
   }
   const poll = parseDmsetupStatusVerbose(stdout);
-  if (!s.dm || deviceSetKey(poll.devices, poll.info) !== s.dm.key) return full('full: device set changed');
+  if (!s.dm || deviceSetKey(poll.devices, poll.info) !== s.dm.key) return full(s.inflight ? 'full: joined a read in flight' : 'full: device set changed');
   const base = s.last;
   // A full read that finished while this poll ran is at least as fresh: keep it.
-  if (Date.parse(base.collectedAt) > started.getTime()) return 'fast';
+  if (!base || Date.parse(base.collectedAt) > started.getTime()) return kind;
   const inv = applyFill(base, fillFromDm(poll.devices, poll.info, knownLvs(base)), started.toISOString());
   inv.durationMs = Math.round(performance.now() - t0);
+  s.lastPoll = { devices: poll.devices, info: poll.info, startedAt: started.getTime() };
   publish(s, inv);
-  return 'fast';
+  return kind;
 }
 
 /**

@@ -1,0 +1,91 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { deviceSetKey, parseDmsetupStatusVerbose } from '@/lib/dm/status';
+import { buildLvmModel } from '@/lib/lvm/model';
+import { parseLvs } from '@/lib/lvm/reports';
+import type { Inventory } from './types';
+
+// pollHost against recorded lab output: full reads are promises the test settles, a poll answers with the
+// dmsetup text of the moment. What is checked is the order of things, which only the monitor decides.
+const fixture = (f: string) => readFileSync(path.join(import.meta.dirname, '../dm/fixtures', f), 'utf8');
+const DM = fixture('dmsetup-status-verbose-mixed.txt');
+const model = buildLvmModel([], parseLvs(fixture('lvs-mixed.json')));
+const inventoryAt = (at: number): Inventory => ({ host: 'lab', vgs: [], lvs: model.lvs, domains: [], libvirt: 'ok', collectedAt: new Date(at).toISOString(), durationMs: 1 });
+const dmOf = (text: string) => {
+  const p = parseDmsetupStatusVerbose(text);
+  return { ...p, key: deviceSetKey(p.devices, p.info) };
+};
+
+const reads: { resolve: (r: { inventory: Inventory; dm: ReturnType<typeof dmOf> }) => void }[] = [];
+let dmText = DM;
+const settings = { COWHERD_COMMAND_TIMEOUT_S: 60, COWHERD_POLL_MS: 5000, COWHERD_INVENTORY_MS: 60_000 };
+vi.mock('@/lib/config/hosts', () => ({ config: () => ({ hosts: [{ id: 'lab' }] }) }));
+vi.mock('@/lib/host', () => ({ runnerFor: () => ({}) }));
+vi.mock('@/lib/env', () => ({ env: () => settings }));
+vi.mock('./collect', () => ({
+  collectFullRead: () => new Promise((resolve) => reads.push({ resolve })),
+  runRead: () => Promise.resolve({ stdout: dmText, stderr: '', exitCode: 0 }),
+}));
+
+const { pollHost, lastInventory } = await import('./service');
+const flush = () => new Promise((r) => setTimeout(r, 0));
+const snap = () => lastInventory('lab')?.lvs.find((l) => l.name === 'my-lv-snap');
+const settled = async <T,>(p: Promise<T>) => {
+  let done = false;
+  void p.then(() => (done = true));
+  await flush();
+  return done;
+};
+
+beforeEach(async () => {
+  reads.length = 0;
+  dmText = DM;
+  settings.COWHERD_INVENTORY_MS = 60_000;
+  (globalThis as { __cowherdInventory?: Map<string, unknown> }).__cowherdInventory?.clear();
+  // The first read of a host is a full one, waited for.
+  const first = pollHost('lab');
+  await flush();
+  reads[0]?.resolve({ inventory: inventoryAt(Date.now()), dm: dmOf(DM) });
+  expect(await first).toBe('full: first read');
+});
+
+describe('pollHost', () => {
+  it('between full reads, publishes the device-mapper figures', async () => {
+    dmText = DM.replace('snapshot 6184/16384 40', 'snapshot 12000/16384 40');
+    expect(await pollHost('lab')).toBe('fast');
+    expect(reads).toHaveLength(1);
+    expect(snap()?.cowPercent).toBe(73.24);
+  });
+
+  it("does not wait for the slow interval's full read: the fill keeps moving while lvs is slow", async () => {
+    settings.COWHERD_INVENTORY_MS = 0; // the slow interval is due
+    dmText = DM.replace('snapshot 6184/16384 40', 'snapshot 12000/16384 40');
+    const p = pollHost('lab');
+    expect(await settled(p)).toBe(true);
+    expect(await p).toBe('fast, full read started');
+    expect(reads).toHaveLength(2); // started, still running
+    expect(snap()?.cowPercent).toBe(73.24);
+    // While it runs, the next polls neither start another nor wait for it.
+    dmText = DM.replace('snapshot 6184/16384 40', 'snapshot 13000/16384 40');
+    expect(await pollHost('lab')).toBe('fast');
+    expect(reads).toHaveLength(2);
+    expect(snap()?.cowPercent).toBe(79.35);
+    // It ends with what lvs saw when it started (6184/16384 = 37.74 %): the newer poll's fill is kept.
+    reads[1]?.resolve({ inventory: inventoryAt(Date.now()), dm: dmOf(DM) });
+    await flush();
+    expect(snap()?.cowPercent).toBe(79.35);
+  });
+
+  it('waits for a full read when the device set changed (only lvm2 can name a new device)', async () => {
+    settings.COWHERD_INVENTORY_MS = 0;
+    dmText = DM;
+    expect(await pollHost('lab')).toBe('fast, full read started');
+    dmText = DM.replace('0 32768 snapshot 6184/16384 40', '0 65536 snapshot 6184/32768 40'); // resized
+    const p = pollHost('lab');
+    expect(await settled(p)).toBe(false);
+    expect(reads).toHaveLength(2); // joined the read in flight, no third one
+    reads[1]?.resolve({ inventory: inventoryAt(Date.now()), dm: dmOf(dmText) });
+    expect(await p).toBe('full: joined a read in flight');
+  });
+});
