@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HOSTILE_FILES, HOSTILE_NAMES, RESERVED_LV_NAMES } from '@/e2e/hostile-inputs';
 import { HOSTILE_ARGS } from './hostile-args';
 import { allSamples, BUILDERS, EXEMPT, SAMPLE_EXPORT_DIR, SAMPLE_NVRAM_DIR } from './verb-samples';
-import { fromVerbLine, helperVersionLine, KINDS, renderHelper, toVerbLine, VERBS } from './verbs';
+import { fromVerbLine, helperVersionLine, HOT_VERBS, KINDS, renderHelper, toVerbLine, VERBS } from './verbs';
 
 // The generated helper (deploy/cowherd-host) run by the machine's /bin/sh (dash on Debian, as on the hosts), with
 // COWHERD_HOST_DRY_RUN=1: it prints the argv it would exec, NUL-terminated words. Refusals are also run for real
@@ -105,6 +105,27 @@ describe('the generated helper', () => {
     // The only unquoted expansion of the command is the split into words, after the charset check.
     expect(text.match(/\$line\b/g)?.length).toBeGreaterThan(0);
     expect(text).toMatch(/\nset -f\n/);
+  });
+
+  it('answers the poll and full-read verbs without parsing the rest of the file (HOT_VERBS)', () => {
+    // The helper cut right after the hot verbs' case and followed by a syntax error: sh reads a script one
+    // top-level command at a time, so a hot verb still runs; any other verb reaches the broken tail.
+    const text = readFileSync(HELPER, 'utf8');
+    const mark = '[ -z "$hot" ] || run "$@"\n';
+    const cut = text.indexOf(mark);
+    expect(cut).toBeGreaterThan(0);
+    const broken = path.join(tmp, 'cowherd-host-cut');
+    writeFileSync(broken, `${text.slice(0, cut)}${mark}case $verb in ((( syntax error\n`);
+    const run = (line: string) => spawnSync('/bin/sh', [broken], { env: { PATH: dryPath(), SSH_ORIGINAL_COMMAND: line, COWHERD_HOST_CONF: conf, COWHERD_HOST_DRY_RUN: '1' } as unknown as NodeJS.ProcessEnv });
+    for (const verb of HOT_VERBS) {
+      const sample = SAMPLES.map((x) => toVerbLine(x.argv)).find((r) => r.ok && r.verb === verb);
+      if (!sample?.ok) throw new Error(`no sample of ${verb}`);
+      const r = run(sample.line);
+      expect(r.status, `${verb}: ${r.stderr.toString()}`).toBe(0);
+      expect(r.stdout.toString().split('\0').slice(0, -1)).toEqual(helper(sample.line).argv);
+    }
+    expect(run('dmsetup-status extra').status).toBe(126);
+    expect(run('version').status).not.toBe(0);
   });
 
   it('prints its version, which Cowherd compares with its own', () => {
