@@ -16,11 +16,11 @@ import { gzipSync } from 'node:zlib';
 import { parseConfig } from '../lib/config/hosts';
 import { shellJoin } from '../lib/host/quote';
 import { SshRunner } from '../lib/host/ssh';
+import { DmPollStream } from '../lib/dm/poll-stream';
 import { inventoryArgv, LIBVIRT_URI } from '../lib/inventory/collect';
 import { domstatsArgv } from '../lib/libvirt/commands';
 import { lvsArgv, vgsArgv } from '../lib/lvm/commands';
 import { applyFill, knownLvs } from '../lib/dm/apply';
-import { dmStatusArgv } from '../lib/dm/commands';
 import { fillFromDm, parseDmsetupStatusVerbose } from '../lib/dm/status';
 import type { Inventory } from '../lib/inventory/types';
 import { benchMonitoring } from './bench-monitoring';
@@ -58,6 +58,8 @@ const runner = new SshRunner('lab', { ...host.ssh, identityFile: path.join(LAB, 
 // The poll as the server runs it: through the host helper with the config's restricted key (the default access),
 // or as a root shell with BENCH_ACCESS=shell.
 const helperRunner = new SshRunner('lab-helper', host.ssh, { defaultTimeoutMs: 600_000, access: host.access });
+// ... on the host's poll loop, as the monitor polls an ssh host (lib/inventory/service.ts readDm).
+const pollStream = new DmPollStream(helperRunner);
 const sh = async (script: string, input?: string) => (await runner.run(['bash', '-c', script], { input })).stdout;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
@@ -183,10 +185,10 @@ async function benchInventory() {
         concMs.push(await time(() => Promise.all([runner.run(vgsArgv()), runner.run(lvsArgv()), runner.run(['virsh', '-q', '-c', LIBVIRT_URI, 'domstats', '--state', '--block']), runner.run(['bash', '-c', agentStep])])));
         // The floor of a full refresh: its three essential commands at the same time in one execution.
         floorMs.push(await time(() => runner.run(floor)));
-        // The poll as the monitor runs it (one dmsetup status -v through the helper, parsed and folded) against
+        // The poll as the monitor runs it (one dmsetup status -v on the poll loop, parsed and folded) against
         // dmsetup status alone in a root shell.
         pollMs.push(await time(async () => {
-          const p = parseDmsetupStatusVerbose((await helperRunner.run(dmStatusArgv())).stdout);
+          const p = parseDmsetupStatusVerbose(await pollStream.poll(600_000));
           applyFill(inv, fillFromDm(p.devices, p.info, knownLvs(inv)), new Date().toISOString());
         }));
         dmMs.push(await time(() => runner.run(['dmsetup', 'status'])));
@@ -214,6 +216,7 @@ async function benchInventory() {
     console.log('\nMonitoring: the poll against dmsetup status alone, the full refresh against its floor (median):');
     console.table(monRows);
   } finally {
+    pollStream.close();
     server.kill('SIGTERM');
     await removeBigHost(sh);
   }

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { labRunner } from '@/lib/test/lab';
+import { labHelperRunner, labRunner } from '@/lib/test/lab';
 import { collectFullRead } from '@/lib/inventory/collect';
 import { applyFill, knownLvs } from './apply';
 import { dmStatusArgv } from './commands';
+import { DmPollStream } from './poll-stream';
 import { deviceSetKey, fillFromDm, parseDmsetupStatusVerbose } from './status';
 
 // Against the real lab (npm run lab:up): the full read carries device-mapper's view of the same moment, and a poll
@@ -22,6 +23,22 @@ describe('device-mapper fast path on the lab', () => {
     const polled = applyFill(full.inventory, fillFromDm(poll.devices, poll.info, knownLvs(full.inventory)), 'now');
     // Nothing writes in the lab during this test except possibly an idle guest: the device set is stable.
     expect(polled.lvs.map((l) => [l.vg, l.name, l.kind])).toEqual(full.inventory.lvs.map((l) => [l.vg, l.name, l.kind]));
+  });
+
+  it('the poll loop through the host helper answers as the one-shot command does, on one process', async () => {
+    const stream = new DmPollStream(labHelperRunner());
+    try {
+      const once = parseDmsetupStatusVerbose((await r.run(dmStatusArgv())).stdout);
+      for (let i = 0; i < 3; i++) {
+        const p = parseDmsetupStatusVerbose(await stream.poll(60_000));
+        expect(deviceSetKey(p.devices, p.info)).toBe(deviceSetKey(once.devices, once.info));
+      }
+      // One loop on the host for this stream, started by the helper (sh -c with the loop's script).
+      const ps = (await r.run(['sh', '-c', "ps -eo args | grep -c '^sh -c n=.1' || true"])).stdout.trim();
+      expect(Number(ps)).toBeGreaterThanOrEqual(1);
+    } finally {
+      stream.close();
+    }
   });
 
   it('a new LV changes the device set; its removal restores it', async () => {

@@ -137,7 +137,7 @@ export const BUILDERS: Record<string, { module: Record<string, unknown>; samples
       startArgv: () => [virshCmd.startArgv(u, uri)],
     },
   },
-  dm: { module: dmCmd, samples: { dmStatusArgv: () => [dmCmd.dmStatusArgv()] } },
+  dm: { module: dmCmd, samples: { dmStatusArgv: () => [dmCmd.dmStatusArgv()], dmPollLoopArgv: () => [dmCmd.dmPollLoopArgv('0123456789abcdef0123456789abcdef')] } },
   host: {
     module: hostCmd,
     samples: {

@@ -5,8 +5,10 @@ import { env } from '@/lib/env';
 import { runnerFor } from '@/lib/host';
 import { applyFill, knownLvs } from '@/lib/dm/apply';
 import { dmStatusArgv } from '@/lib/dm/commands';
+import { DmPollStream } from '@/lib/dm/poll-stream';
 import { deviceSetKey, fillFromDm, parseDmsetupStatusVerbose, type DmDevice, type DmInfo } from '@/lib/dm/status';
 import { collectFullRead, collectVolume, runRead, type DmAtFullRead } from './collect';
+import { CommandError, type HostRunner } from '@/lib/host/types';
 import type { HostStatus, Inventory } from './types';
 
 interface HostState {
@@ -21,6 +23,8 @@ interface HostState {
   slowFactor?: number;
   /** When the last read asked for with ?fresh=1 started (epoch ms). */
   lastFreshStart?: number;
+  /** The host's dm poll loop over one open ssh channel (ssh hosts only). */
+  stream?: DmPollStream;
   /** The newest published poll (device-mapper figures and when it started), for a full read that ends after it. */
   lastPoll?: { devices: DmDevice[]; info: DmInfo[]; startedAt: number };
 }
@@ -160,7 +164,7 @@ export async function pollHost(hostId: string): Promise<PollKind> {
   const t0 = performance.now();
   let stdout: string;
   try {
-    ({ stdout } = await runRead(runnerFor(host), dmStatusArgv(), readTimeoutMs()));
+    stdout = await readDm(s, runnerFor(host));
   } catch (e) {
     s.lastError = { message: (e as Error).message, at: new Date().toISOString() };
     throw e;
@@ -175,6 +179,26 @@ export async function pollHost(hostId: string): Promise<PollKind> {
   s.lastPoll = { devices: poll.devices, info: poll.info, startedAt: started.getTime() };
   publish(s, inv);
   return kind;
+}
+
+/**
+ * `dmsetup status -v` of a host: on an ssh host through its poll loop (one process start per poll instead of a
+ * session, a shell, the helper and dmsetup: see DmPollStream); when the loop fails, the same command once, so a
+ * broken loop costs one slower poll and never a figure. A local host runs the command (as cheap as the loop).
+ */
+async function readDm(s: HostState, runner: HostRunner): Promise<string> {
+  if (runner.transport === 'ssh') {
+    s.stream ??= new DmPollStream(runner);
+    try {
+      return await s.stream.poll(readTimeoutMs());
+    } catch (e) {
+      s.stream.close();
+      s.stream = undefined;
+      // A host that did not answer in time would not answer the one-shot command sooner.
+      if (e instanceof CommandError && e.failure === 'timeout') throw e;
+    }
+  }
+  return (await runRead(runner, dmStatusArgv(), readTimeoutMs())).stdout;
 }
 
 /**
