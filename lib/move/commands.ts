@@ -193,3 +193,26 @@ export function stateIsArgv(uuid: string, uri: string, state: string): string[] 
   virshOn(uri);
   return ['sh', '-c', STATE_IS_SCRIPT, 'sh', uri, uuidArg(uuid), state];
 }
+
+// ---- retire-moved-guest (issue 14: "Remove the old copy from <source>" after a move) -----------------------------
+
+/** `virsh dominfo --domain UUID`: the source's "Autostart:" line (the inventory does not read autostart). */
+export function dominfoArgv(uuid: string, uri: string): string[] {
+  return [...virshOn(uri), 'dominfo', '--domain', uuidArg(uuid)];
+}
+
+/**
+ * `virsh undefine --domain UUID [--nvram]`: the shut-off old copy of a moved guest. --nvram only when the domain has
+ * an NVRAM file (libvirt refuses to undefine a UEFI guest without it, and removes the file with it).
+ */
+export function undefineArgv(uuid: string, uri: string, o: { nvram: boolean }): string[] {
+  return [...virshOn(uri), 'undefine', '--domain', uuidArg(uuid), ...(o.nvram ? ['--nvram'] : [])];
+}
+
+/**
+ * `qemu-img info` of a qcow2 disk of the moved guest on the target (its virtual size must be the source LV's).
+ * --force-share: the guest may run there and hold the image's write lock; -f qcow2: never probe the format.
+ */
+export function qcow2InfoArgv(file: string): string[] {
+  return ['qemu-img', 'info', '--force-share', '--output=json', '-f', 'qcow2', checkedPath(file)];
+}

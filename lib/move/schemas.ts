@@ -68,11 +68,28 @@ export const copyGuestParams = z
   })
   .strict();
 
+/**
+ * "Remove the old copy" after a move: undefine the shut-off guest on the source and remove its LVs, once a fresh
+ * read of the target shows the same guest (UUID and name) there with every disk.
+ */
+export const retireMovedGuestParams = z
+  .object({
+    /** The old copy on the source host (the one the job runs on), by UUID or name. */
+    domain: z.string().min(1).max(200),
+    /** The host the guest was moved to, where it must be defined. */
+    target: hostId,
+    /** The guest's name typed to confirm (its LVs are removed for good). */
+    confirmName: z.string(),
+  })
+  .strict();
+
 export const MOVE_OPERATION_SCHEMAS = {
   'move-guest': moveGuestParams,
   'copy-guest': copyGuestParams,
+  'retire-moved-guest': retireMovedGuestParams,
 } as const;
 
 export type DiskStorage = z.infer<typeof diskStorageSchema>;
 export type MoveGuestParams = z.infer<typeof moveGuestParams>;
 export type CopyGuestParams = z.infer<typeof copyGuestParams>;
+export type RetireMovedGuestParams = z.infer<typeof retireMovedGuestParams>;
