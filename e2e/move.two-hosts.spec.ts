@@ -57,6 +57,9 @@ const why = (j: Job) => `${j.error}\n${j.message}\n${JSON.stringify(j.steps.map(
 const post = (api: APIRequestContext, base: string, operation: string, params: Record<string, unknown>, dryRun = false) =>
   api.post('/api/hosts/lab/jobs', { headers: { Origin: base }, data: { operation, params, dryRun } });
 
+/** The move job of the first test: the next one removes the old copy it left on lab. */
+let moveJobId: number | null = null;
+
 test.use({ storageState: { cookies: [], origins: [] } });
 test.describe.configure({ mode: 'serial', timeout: 900_000 });
 test.beforeAll(cleanUp);
@@ -98,6 +101,7 @@ test('move a running guest onto a new LV on lab2 with the wizard: same bytes, ru
   const job = await waitForJob<Job>(page.request, id, { timeoutMs: JOB_MS, intervalMs: 1000 });
   await page.screenshot({ path: 'screenshots/move-job.png', fullPage: true });
   expect(job.status, why(job)).toBe('succeeded');
+  moveJobId = id;
   expect(job.steps.find((s) => s.title.startsWith('Copy vda'))?.stdout).toMatch(new RegExp(`^${size} bytes streamed from lab to lab2`));
 
   // The source LV is unchanged since the shutdown (the guest is off): its bytes are the target's.
@@ -112,6 +116,50 @@ test('move a running guest onto a new LV on lab2 with the wizard: same bytes, ru
   const onLab2 = page.getByRole('region', { name: hosts.find((h) => h.id === 'lab2')!.name, exact: true });
   await expect(onLab2.getByRole('article', { name: 'e2emv01' })).toContainText('running', { timeout: HOST_MS });
   await onLab2.getByRole('article', { name: 'e2emv01' }).screenshot({ path: 'screenshots/move-guest-on-lab2.png' });
+});
+
+test('remove the old copy after the move: refused while the target lacks the guest; through the UI by typing the name, the domain and its LV go from lab, the guest runs on lab2', async ({ page }) => {
+  expect(moveJobId, 'the move of the first test').not.toBeNull();
+  // Refused by a fresh read of lab2 when lab2 does not have the guest: nothing is removed.
+  makeGuest('e2emv06', 'e2emv_06', 4);
+  const refused = await post(page.request, BASE_URL, 'retire-moved-guest', { domain: uuidOn(lab, 'e2emv06'), target: 'lab2', confirmName: 'e2emv06' });
+  expect(refused.status()).toBe(409);
+  expect(((await refused.json()) as { error: string }).error).toContain('not defined on lab2: e2emv06');
+  expect(lvs(lab, 'vg0')).toContain('e2emv_06');
+  expect(state(lab, 'e2emv06')).toBe('shut off');
+
+  // The old copy left by the move: offered on the guest's card on lab and on the move job's page.
+  const uuid = uuidOn(lab, 'e2emv01');
+  await page.goto('/guests');
+  const onLab = page.getByRole('region', { name: hosts.find((h) => h.id === 'lab')!.name, exact: true });
+  const lab2Name = hosts.find((h) => h.id === 'lab2')!.name;
+  await expect(onLab.getByRole('link', { name: `Remove the old copy of e2emv01 (moved to ${lab2Name})` })).toHaveAttribute('href', `/hosts/lab/retire?guest=${uuid}&target=lab2`, { timeout: HOST_MS });
+  await onLab.getByRole('article', { name: 'e2emv01' }).screenshot({ path: 'screenshots/retire-guest-card.png' });
+  await page.goto(`/jobs/${moveJobId}`);
+  await page.getByRole('link', { name: 'Remove the old copy from lab' }).click();
+  await expect(page.getByRole('heading', { name: 'Remove the old copy of a moved guest' })).toBeVisible({ timeout: HOST_MS });
+  await expect(page.getByRole('list', { name: 'Volumes to remove' })).toContainText('lab:vg0/e2emv_01');
+  await expect(page.getByRole('list', { name: 'Volumes to remove' })).toContainText('16 MiB');
+  await expect(page.getByLabel('Moved to')).toHaveValue('lab2');
+  await expect(page.getByRole('button', { name: 'Review' })).toBeDisabled();
+  await page.getByLabel('Type e2emv01 to confirm the removal').fill('e2emv01');
+  await page.screenshot({ path: 'screenshots/retire-wizard-form.png', fullPage: true });
+  await page.getByRole('button', { name: 'Review' }).click();
+  await expect(page.getByRole('list', { name: 'Removed' })).toContainText('lab:vg0/e2emv_01', { timeout: HOST_MS });
+  await expect(page.getByRole('list', { name: 'Preflight checks' })).toContainText('e2emv01 is defined on lab2 with the same UUID');
+  await expect(page.getByText(`virsh --connect qemu:///system undefine --domain ${uuid}`).first()).toBeVisible();
+  await expect(page.getByText('lvremove -y vg0/e2emv_01').first()).toBeVisible();
+  await page.screenshot({ path: 'screenshots/retire-wizard-review.png', fullPage: true });
+  await page.getByRole('button', { name: 'Remove the old copy from lab' }).click();
+  await page.waitForURL(/\/jobs\/\d+$/, { timeout: HOST_MS });
+  const job = await waitForJob<Job>(page.request, Number(/\/jobs\/(\d+)$/.exec(page.url())![1]), { timeoutMs: JOB_MS, intervalMs: 1000 });
+  expect(job.status, why(job)).toBe('succeeded');
+  await page.screenshot({ path: 'screenshots/retire-job.png', fullPage: true });
+
+  expect(state(lab, 'e2emv01')).toContain('failed to get domain');
+  expect(lvs(lab, 'vg0')).not.toContain('e2emv_01');
+  expect(state(lab2, 'e2emv01')).toBe('running');
+  expect(lvs(lab2, 'vg0')).toContain('e2emv_01');
 });
 
 test('preflight refusals with the reason: the name defined on the target, a missing bridge, not enough space', async ({ page }) => {
