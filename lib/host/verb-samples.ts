@@ -226,6 +226,8 @@ export const BUILDERS: Record<string, { module: Record<string, unknown>; samples
       ],
       ddReadArgv: () => [moveCmd.ddReadArgv({ vg: 'vg0', lv: 'web' })],
       ddWriteLvArgv: () => [moveCmd.ddWriteLvArgv({ vg: 'vg1', lv: 'web' })],
+      ddWriteThinLvArgv: () => [moveCmd.ddWriteThinLvArgv({ vg: 'vg1', lv: 'web' })],
+      lvcreateThinArgv: () => [moveCmd.lvcreateThinArgv({ vg: 'vg1', pool: 'pool', name: 'web', sizeBytes: 268435456 })],
       ddWriteFileArgv: () => [moveCmd.ddWriteFileArgv(`${SAMPLE_BACKUP_DIR}/web02-vda.qcow2.part`)],
       sha256Argv: () => [moveCmd.sha256Argv({ path: '/dev/vg0/web', bytes: 268435456 }), moveCmd.sha256Argv({ path: `${SAMPLE_BACKUP_DIR}/web02-vda.qcow2.part`, bytes: 1 })],
       sha256CompareArgv: () => [moveCmd.sha256CompareArgv({ path: '/dev/vg1/web', bytes: 268435456 }), moveCmd.sha256CompareArgv({ path: `${SAMPLE_BACKUP_DIR}/web02-vda.qcow2.part`, bytes: 1 })],
@@ -341,6 +343,7 @@ const UEFI = (xml: string) =>
 const MOVES: [op: 'move-guest' | 'copy-guest', params: unknown, xml: string][] = [
   ['move-guest', { domain: 'web01', target: 'lab2', confirmName: 'web01' }, moveFixture('web01-migratable.xml')],
   ['move-guest', { domain: 'web01', target: 'lab2', confirmName: 'web01', forceOff: true, disks: { vda: { type: 'lv', vg: 'vg1', name: 'web01-root' } } }, UEFI(moveFixture('web01-migratable.xml'))],
+  ['move-guest', { domain: 'web01', target: 'lab2', confirmName: 'web01', disks: { vda: { type: 'lv', vg: 'vg1', thinPool: 'pool' } } }, moveFixture('web01-migratable.xml')],
   ['copy-guest', { domain: 'd0ca08a4-48eb-4ea4-8bdf-349e521f51a8', target: 'lab2', name: 'db02', disks: { vda: { type: 'qcow2' } } }, moveFixture('db01-migratable.xml')],
   ['copy-guest', { domain: 'web01', target: 'lab2', name: 'web02' }, UEFI(moveFixture('web01-migratable.xml'))],
 ];

@@ -9,6 +9,7 @@
  */
 import { checkedPath } from '@/lib/backup/commands';
 import { dumpxmlArgv, startArgv, UUID_PATTERN, virshBatchArgv } from '@/lib/libvirt/commands';
+import { lvTarget, mibSize } from '@/lib/lvm/commands';
 import { lvDevicePath, UMASK_077_SCRIPT } from '@/lib/ops/host-commands';
 
 /** dd's block size for the copy: large enough for the ssh stream, small enough for steady progress. */
@@ -89,6 +90,20 @@ export function ddReadArgv(o: { vg: string; lv: string }): string[] {
  */
 export function ddWriteLvArgv(o: { vg: string; lv: string }): string[] {
   return ['dd', `of=${lvDevicePath(o.vg, o.lv)}`, BS, 'iflag=fullblock', 'conv=fsync', 'status=none'];
+}
+
+/**
+ * Writes the stream into a new thin LV, skipping zero blocks (conv=sparse): a new thin volume reads as zeros where
+ * nothing was written, so the zeros stay unmapped and take no room in the pool.
+ */
+export function ddWriteThinLvArgv(o: { vg: string; lv: string }): string[] {
+  return ['dd', `of=${lvDevicePath(o.vg, o.lv)}`, BS, 'iflag=fullblock', 'conv=sparse,fsync', 'status=none'];
+}
+
+/** `lvcreate -y -V SIZE -T VG/POOL -n NAME`: a new thin volume in the target's thin pool. */
+export function lvcreateThinArgv(o: { vg: string; pool: string; name: string; sizeBytes: number }): string[] {
+  lvTarget(o.vg, o.name);
+  return ['lvcreate', '-y', '-V', mibSize(o.sizeBytes), '-T', lvTarget(o.vg, o.pool), '-n', o.name];
 }
 
 /**

@@ -27,7 +27,8 @@ const absDir = z
 
 /** Where one disk goes on the target: a new LV (default name and size: the source's), or a qcow2 file. */
 export const diskStorageSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('lv'), vg: vgName, name: lvName.optional() }).strict(),
+  /** thinPool: a thin volume in that pool of the target's VG (lvcreate -V -T), written sparse; else a plain LV. */
+  z.object({ type: z.literal('lv'), vg: vgName, name: lvName.optional(), thinPool: lvName.optional() }).strict(),
   z.object({ type: z.literal('qcow2'), dir: absDir.optional() }).strict(),
 ]);
 
