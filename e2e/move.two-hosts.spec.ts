@@ -162,6 +162,22 @@ test('remove the old copy after the move: refused while the target lacks the gue
   expect(lvs(lab2, 'vg0')).toContain('e2emv_01');
 });
 
+test('move onto a new thin LV in a pool of lab2 (API): a thin volume with the same bytes, its zero blocks left unmapped', async ({ page }) => {
+  // 16 MiB of which only the first is data: dd skips the all-zero 4 MiB blocks, so the pool maps one block of four.
+  lab("lvcreate -q -y -L 16M -n e2emv_07 vg0 >/dev/null && dd if=/dev/zero of=/dev/vg0/e2emv_07 bs=1M count=16 oflag=direct status=none && dd if=/dev/urandom of=/dev/vg0/e2emv_07 bs=1M count=1 oflag=direct conv=notrunc status=none && cat > /tmp/e2emv07.xml <<'EOT'\n<domain type='qemu'><name>e2emv07</name><memory unit='MiB'>32</memory><vcpu>1</vcpu><os><type arch='x86_64' machine='pc'>hvm</type></os><devices><emulator>/usr/bin/qemu-system-x86_64</emulator><disk type='block' device='disk'><driver name='qemu' type='raw'/><source dev='/dev/vg0/e2emv_07'/><target dev='vda' bus='virtio'/></disk><memballoon model='none'/></devices></domain>\nEOT\nvirsh define /tmp/e2emv07.xml >/dev/null");
+  lab2('lvcreate -q -y -T -L 64M vg1/e2emv_pool >/dev/null');
+  const res = await post(page.request, BASE_URL, 'move-guest', { domain: 'e2emv07', target: 'lab2', confirmName: 'e2emv07', disks: { vda: { type: 'lv', vg: 'vg1', thinPool: 'e2emv_pool' } } });
+  expect(res.status(), await res.text()).toBe(202);
+  const job = await waitForJob<Job>(page.request, ((await res.json()) as { job: { id: number } }).job.id, { timeoutMs: JOB_MS, intervalMs: 1000 });
+  expect(job.status, why(job)).toBe('succeeded');
+  const [attr, pool, data] = lab2('lvs --noheadings -o lv_attr,pool_lv,data_percent vg1/e2emv_07').trim().split(/\s+/);
+  expect(attr).toMatch(/^V/);
+  expect(pool).toBe('e2emv_pool');
+  expect(Number(data), 'the zero blocks are not mapped').toBeLessThan(50);
+  expect(sha(lab2, '/dev/vg1/e2emv_07', 16 * MiB)).toBe(sha(lab, '/dev/vg0/e2emv_07', 16 * MiB));
+  expect(lab2('virsh domblklist e2emv07 --details')).toMatch(/block\s+disk\s+vda\s+\/dev\/vg1\/e2emv_07/);
+});
+
 test('preflight refusals with the reason: the name defined on the target, a missing bridge, not enough space', async ({ page }) => {
   const api = page.request;
   makeGuest('e2emv02', 'e2emv_02', 8);
