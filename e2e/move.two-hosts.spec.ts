@@ -1,6 +1,7 @@
 import { expect, request, test, type APIRequestContext } from '@playwright/test';
 import { execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
 import { TWO_HOSTS_CONFIG } from './two-hosts-env';
 import { BASE_URL, E2E_ADMIN_PASSWORD, E2E_PORT } from './env';
 import { waitForJob } from './jobs-api';
@@ -19,8 +20,10 @@ interface SshTarget { host: string; port: number; user: string; identityFile: st
 const hosts = (JSON.parse(readFileSync(TWO_HOSTS_CONFIG, 'utf8')) as { hosts: { id: string; name: string; ssh: SshTarget }[] }).hosts;
 const sshArgs = (id: string) => {
   const s = hosts.find((h) => h.id === id)!.ssh;
-  return ['-i', s.identityFile, '-p', String(s.port), '-o', 'BatchMode=yes', '-o', `UserKnownHostsFile=${s.knownHostsFile}`, '-o', 'StrictHostKeyChecking=yes',
-    '-o', 'ConnectTimeout=10', '-o', 'LogLevel=ERROR', '-o', 'ControlMaster=auto', '-o', `ControlPath=/tmp/cowherd-e2e-mv-${s.port}-%C`, '-o', 'ControlPersist=120', `${s.user}@${s.host}`];
+  // The test's own checks and seeding use the lab's unrestricted key beside the config's (issue 16: that one only
+  // runs the host helper), as e2e/lab.ts does.
+  return ['-i', path.join(path.dirname(s.identityFile), 'lab_key'), '-p', String(s.port), '-o', 'BatchMode=yes', '-o', `UserKnownHostsFile=${s.knownHostsFile}`, '-o', 'StrictHostKeyChecking=yes',
+    '-o', 'ConnectTimeout=10', '-o', 'LogLevel=ERROR', '-o', 'ControlMaster=auto', '-o', `ControlPath=/tmp/cowherd-e2e-mvk-${s.port}-%C`, '-o', 'ControlPersist=120', `${s.user}@${s.host}`];
 };
 const on = (id: 'lab' | 'lab2') => (command: string, timeoutMs = HOST_MS) =>
   execFileSync('ssh', [...sshArgs(id), command], { encoding: 'utf8', timeout: timeoutMs, stdio: ['ignore', 'pipe', 'pipe'] });
