@@ -20,6 +20,8 @@ export const hrefs = {
   backup: (host: string, vg: string, lv: string) => hostPath(host, 'backup', { vg, lv }),
   /** "Move or copy to another host" (issue 14), by the guest's UUID. */
   move: (host: string, guest: string) => hostPath(host, 'move', { guest }),
+  /** "Remove the old copy" of a guest moved to `target` (issue 14), by the guest's UUID. */
+  retire: (host: string, guest: string, target?: string) => hostPath(host, 'retire', { guest, target }),
   vg: (host: string, vg: string) => `/vgs/${encodeURIComponent(host)}/${encodeURIComponent(vg)}`,
   /** A snapshot's own page (issue 13): its facts, fill history, actions and files. */
   snapshot: (host: string, vg: string, lv: string) =>

@@ -40,16 +40,22 @@ export interface GuestsViewProps {
 /** Every host's libvirt domains, their state, and which LVs (and snapshots) their disks are. */
 export function GuestsView({ hosts, pollMs, lastBackups = {}, policies = [] }: GuestsViewProps) {
   const entries = useHostInventories(hosts, pollMs);
+  // Issue 14: where each guest UUID is defined, so a shut-off guest that another host also has (the old copy a move
+  // leaves behind) offers "remove this copy".
+  const hostsByUuid = new Map<string, HostRef[]>();
+  for (const { host, query } of entries) {
+    for (const d of query.data?.inventory?.domains ?? []) if (d.uuid) hostsByUuid.set(d.uuid, [...(hostsByUuid.get(d.uuid) ?? []), host]);
+  }
   return (
     <div className="space-y-6">
       {entries.map(({ host, query }) => (
-        <HostGuests key={host.id} host={host} query={query} lastBackups={lastBackups} policies={policies} />
+        <HostGuests key={host.id} host={host} query={query} lastBackups={lastBackups} policies={policies} hostsByUuid={hostsByUuid} />
       ))}
     </div>
   );
 }
 
-function HostGuests({ host, query, lastBackups, policies }: { host: HostRef; query: HostInventoryQuery; lastBackups: Record<string, string>; policies: PolicyCoverage[] }) {
+function HostGuests({ host, query, lastBackups, policies, hostsByUuid }: { host: HostRef; query: HostInventoryQuery; lastBackups: Record<string, string>; policies: PolicyCoverage[]; hostsByUuid: Map<string, HostRef[]> }) {
   const inv = query.data?.inventory;
   const [filter, setFilter] = useState('');
   const [page, setPage] = useState(0);
@@ -116,7 +122,15 @@ function HostGuests({ host, query, lastBackups, policies }: { host: HostRef; que
             ) : (
               <div className="grid gap-4 xl:grid-cols-2">
                 {shown.map((d) => (
-                  <DomainCard key={d.name} hostId={host.id} domain={d} snaps={snaps} lastBackup={lastBackups[lastBackupKey(host.id, d.name)]} policies={policies} />
+                  <DomainCard
+                    key={d.name}
+                    hostId={host.id}
+                    domain={d}
+                    snaps={snaps}
+                    lastBackup={lastBackups[lastBackupKey(host.id, d.name)]}
+                    policies={policies}
+                    movedTo={d.state === 'shut off' && d.uuid ? hostsByUuid.get(d.uuid)?.find((x) => x.id !== host.id) : undefined}
+                  />
                 ))}
               </div>
             )}
@@ -150,7 +164,7 @@ function HostGuests({ host, query, lastBackups, policies }: { host: HostRef; que
 const cell = `${tdClass} border-t border-slate-100`;
 const head = 'px-3 py-1.5 text-left text-xs font-semibold uppercase tracking-wide text-slate-500';
 
-function DomainCard({ hostId, domain, snaps, lastBackup, policies = [] }: { hostId: string; domain: InventoryDomain; snaps: Map<string, InventoryLv[]>; lastBackup?: string; policies?: PolicyCoverage[] }) {
+function DomainCard({ hostId, domain, snaps, lastBackup, policies = [], movedTo }: { hostId: string; domain: InventoryDomain; snaps: Map<string, InventoryLv[]>; lastBackup?: string; policies?: PolicyCoverage[]; movedTo?: HostRef }) {
   const firstDisk = domain.disks.find((d) => d.vg && d.lv);
   const covering = policies.filter((p) => coversGuest(p.selector, hostId, domain));
   const headingId = `guest-${hostId}-${domain.name}`;
@@ -202,6 +216,17 @@ function DomainCard({ hostId, domain, snaps, lastBackup, policies = [] }: { host
             className={`rounded text-xs font-medium text-cow-700 hover:underline ${focusRing}`}
           >
             Move or copy…
+          </Link>
+        ) : null}
+        {movedTo && domain.uuid ? (
+          <Link
+            href={hrefs.retire(hostId, domain.uuid, movedTo.id)}
+            prefetch={false}
+            aria-label={`Remove the old copy of ${domain.name} (moved to ${movedTo.name})`}
+            title={`${movedTo.name} has a guest with the same UUID: this shut-off one is the copy a move left here`}
+            className={`rounded text-xs font-medium text-red-700 hover:underline ${focusRing}`}
+          >
+            Moved to {movedTo.name}: remove this copy
           </Link>
         ) : null}
       </div>

@@ -6,6 +6,7 @@ import type { JobStepRow } from '@/lib/store/jobs';
 import { fetchJob, isActive, type JobWithSteps } from './api';
 import { durationBetween, formatDuration, formatUtc } from '@/lib/format';
 import { jobTarget, operationLabel } from './labels';
+import { RetireOffer } from '@/components/move/retire-offer';
 import { ProgressBar } from './progress-bar';
 import { StatusBadge } from './status-badge';
 import { useNow } from './use-now';
@@ -70,7 +71,7 @@ function StepItem({ step, command, now }: { step: JobStepRow; command: string | 
 }
 
 /** One job: what it does, its live progress, every step with its exact command and output, and the checks. */
-export function JobDetail({ initial, commands }: { initial: JobWithSteps; commands: (string | null)[] }) {
+export function JobDetail({ initial, commands, canOperate = false }: { initial: JobWithSteps; commands: (string | null)[]; canOperate?: boolean }) {
   const { data: job, error } = useQuery({
     queryKey: ['job', initial.id],
     queryFn: () => fetchJob(initial.id),
@@ -158,6 +159,9 @@ export function JobDetail({ initial, commands }: { initial: JobWithSteps; comman
           </ul>
         ) : null}
       </section>
+
+      {/* Issue 14: a finished move offers removing the old copy on the source, as its own confirmed job. */}
+      {canOperate && job.operation === 'move-guest' && job.status === 'succeeded' ? <RetireOffer host={job.host} params={job.params} /> : null}
 
       <section aria-labelledby="steps-heading" className="space-y-3">
         <h2 id="steps-heading" className="text-lg font-semibold text-slate-900">

@@ -12,6 +12,7 @@ const OPERATION_LABELS: Record<string, string> = {
   // issue 14
   'move-guest': 'Move guest',
   'copy-guest': 'Copy guest',
+  'retire-moved-guest': 'Remove old copy',
 };
 
 export const OPERATIONS = Object.keys(OPERATION_LABELS);
@@ -34,6 +35,7 @@ export function jobTarget(operation: string, params: Record<string, unknown>): s
   // Issue 14: the guest and where it goes ("web01 → lab2", "db01 → lab2 as db02").
   const review = params.review as { guest?: string } | undefined;
   if (operation === 'move-guest') return `${review?.guest ?? s('domain') ?? ''} → ${s('target') ?? ''}`;
+  if (operation === 'retire-moved-guest') return `${(params.retire as { guest?: string } | undefined)?.guest ?? s('domain') ?? ''} (moved to ${s('target') ?? ''})`;
   if (operation === 'copy-guest') return `${review?.guest ?? s('domain') ?? ''} → ${s('target') ?? ''} as ${s('name') ?? ''}`;
   return base;
 }

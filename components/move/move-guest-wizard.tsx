@@ -18,7 +18,8 @@ export interface MoveWizardFacts {
   targets: { id: string; name: string; backupDir: string; exportDir: string }[];
 }
 
-type Storage = { type: 'lv'; vg: string; name: string } | { type: 'qcow2'; dir: string };
+/** thinPool: a thin volume in that pool of the target VG (issue 14), written sparse. */
+type Storage = { type: 'lv'; vg: string; name: string; thinPool?: string } | { type: 'qcow2'; dir: string };
 
 /**
  * Move or copy a guest to another host (issue 14): the target, each disk's storage there, network mappings and
@@ -137,11 +138,21 @@ export function MoveGuestWizard({ host, facts }: { host: string; facts: MoveWiza
                 <label htmlFor={`kind-${d.target}`} className={label}>Storage</label>
                 <select
                   id={`kind-${d.target}`}
-                  value={s.type}
-                  onChange={(e) => setDisk(d.target, e.target.value === 'lv' ? { type: 'lv', vg: d.vg, name: d.lv } : { type: 'qcow2', dir: t?.backupDir ?? '' })}
+                  value={s.type === 'lv' && s.thinPool !== undefined ? 'thin' : s.type}
+                  onChange={(e) =>
+                    setDisk(
+                      d.target,
+                      e.target.value === 'lv'
+                        ? { type: 'lv', vg: d.vg, name: d.lv }
+                        : e.target.value === 'thin'
+                          ? { type: 'lv', vg: d.vg, name: d.lv, thinPool: 'pool' }
+                          : { type: 'qcow2', dir: t?.backupDir ?? '' },
+                    )
+                  }
                   className={input}
                 >
                   <option value="lv">new logical volume</option>
+                  <option value="thin">new thin logical volume</option>
                   <option value="qcow2">qcow2 file</option>
                 </select>
               </div>
@@ -155,6 +166,12 @@ export function MoveGuestWizard({ host, facts }: { host: string; facts: MoveWiza
                     <label htmlFor={`lv-${d.target}`} className={label}>LV name</label>
                     <input id={`lv-${d.target}`} value={s.name} onChange={(e) => setDisk(d.target, { ...s, name: e.target.value })} className={`${input} font-mono`} />
                   </div>
+                  {s.thinPool !== undefined ? (
+                    <div className="sm:col-start-2">
+                      <label htmlFor={`pool-${d.target}`} className={label}>Thin pool in {s.vg || 'the VG'}</label>
+                      <input id={`pool-${d.target}`} value={s.thinPool} onChange={(e) => setDisk(d.target, { ...s, thinPool: e.target.value })} className={`${input} font-mono`} />
+                    </div>
+                  ) : null}
                 </>
               ) : (
                 <div className="sm:col-span-2">
@@ -167,7 +184,10 @@ export function MoveGuestWizard({ host, facts }: { host: string; facts: MoveWiza
             </fieldset>
           );
         })}
-        <p className={hint}>Same size as the source; streamed through the Cowherd server and checked by SHA-256 on both hosts.</p>
+        <p className={hint}>
+          Same size as the source; streamed through the Cowherd server and checked by SHA-256 on both hosts. A thin LV
+          keeps zero blocks unmapped; the review checks the pool&apos;s free space.
+        </p>
       </section>
 
       <section aria-labelledby="networks-heading" className={`${card} space-y-3`}>

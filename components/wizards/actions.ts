@@ -9,7 +9,7 @@ import { completeMergeParams, mergeSnapshotParams } from '@/lib/ops/merge';
 import { createSnapshotParams, exportSnapshotParams, extendSnapshotParams, removeSnapshotParams } from '@/lib/ops/plans';
 import { formatZodError } from '@/lib/ops/registry';
 import { backupVolumeParams, deleteBackupParams, restoreBackupParams, verifyBackupParams } from '@/lib/backup/schemas';
-import { copyGuestParams, moveGuestParams } from '@/lib/move/schemas';
+import { copyGuestParams, moveGuestParams, retireMovedGuestParams } from '@/lib/move/schemas';
 import { planScript } from '@/lib/ops/render';
 import type { Check, Plan } from '@/lib/ops/types';
 import { LVMCONFIG_AUTOEXTEND_ARGV, parseLvmconfigAutoextend, type AutoextendResult } from '@/lib/lvm/lvmconfig';
@@ -36,6 +36,7 @@ const wizardRequest = z.discriminatedUnion('operation', [
   // issue 14: move or copy a guest to another host
   z.object({ operation: z.literal('move-guest'), params: moveGuestParams }).strict(),
   z.object({ operation: z.literal('copy-guest'), params: copyGuestParams }).strict(),
+  z.object({ operation: z.literal('retire-moved-guest'), params: retireMovedGuestParams }).strict(),
 ]);
 
 export type WizardOperation = z.input<typeof wizardRequest>['operation'];

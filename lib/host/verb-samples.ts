@@ -18,6 +18,7 @@ import * as lvmCmd from '@/lib/lvm/commands';
 import { parseCapabilities } from '@/lib/move/capabilities';
 import * as moveCmd from '@/lib/move/commands';
 import type { MoveFacts, TargetFacts } from '@/lib/move/facts';
+import type { RetireFacts, RetireTargetFacts } from '@/lib/move/retire';
 import * as hostCmd from '@/lib/ops/host-commands';
 import { parseOperation } from '@/lib/ops/registry';
 import type { Inventory } from '@/lib/inventory/types';
@@ -225,6 +226,8 @@ export const BUILDERS: Record<string, { module: Record<string, unknown>; samples
       ],
       ddReadArgv: () => [moveCmd.ddReadArgv({ vg: 'vg0', lv: 'web' })],
       ddWriteLvArgv: () => [moveCmd.ddWriteLvArgv({ vg: 'vg1', lv: 'web' })],
+      ddWriteThinLvArgv: () => [moveCmd.ddWriteThinLvArgv({ vg: 'vg1', lv: 'web' })],
+      lvcreateThinArgv: () => [moveCmd.lvcreateThinArgv({ vg: 'vg1', pool: 'pool', name: 'web', sizeBytes: 268435456 })],
       ddWriteFileArgv: () => [moveCmd.ddWriteFileArgv(`${SAMPLE_BACKUP_DIR}/web02-vda.qcow2.part`)],
       sha256Argv: () => [moveCmd.sha256Argv({ path: '/dev/vg0/web', bytes: 268435456 }), moveCmd.sha256Argv({ path: `${SAMPLE_BACKUP_DIR}/web02-vda.qcow2.part`, bytes: 1 })],
       sha256CompareArgv: () => [moveCmd.sha256CompareArgv({ path: '/dev/vg1/web', bytes: 268435456 }), moveCmd.sha256CompareArgv({ path: `${SAMPLE_BACKUP_DIR}/web02-vda.qcow2.part`, bytes: 1 })],
@@ -237,7 +240,11 @@ export const BUILDERS: Record<string, { module: Record<string, unknown>; samples
       startOnArgv: () => [moveCmd.startOnArgv(SAMPLE_UUID, 'qemu:///system')],
       teardownArgv: () => [moveCmd.teardownArgv(SAMPLE_UUID, 'qemu:///system')],
       startUnlessRunningArgv: () => [moveCmd.startUnlessRunningArgv(SAMPLE_UUID, 'qemu:///system')],
-      stateIsArgv: () => [moveCmd.stateIsArgv(SAMPLE_UUID, 'qemu:///system', 'running')],
+      stateIsArgv: () => [moveCmd.stateIsArgv(SAMPLE_UUID, 'qemu:///system', 'running'), moveCmd.stateIsArgv(SAMPLE_UUID, 'qemu:///system', 'shut off')],
+      // issue 14: retire-moved-guest
+      dominfoArgv: () => [moveCmd.dominfoArgv(SAMPLE_UUID, 'qemu:///system')],
+      undefineArgv: () => [moveCmd.undefineArgv(SAMPLE_UUID, 'qemu:///system', { nvram: false }), moveCmd.undefineArgv(SAMPLE_UUID, 'qemu+ssh://admin@kvm1/system', { nvram: true })],
+      qcow2InfoArgv: () => [moveCmd.qcow2InfoArgv(`${SAMPLE_BACKUP_DIR}/web02-vda.qcow2`)],
     },
   },
   wait: {
@@ -336,6 +343,7 @@ const UEFI = (xml: string) =>
 const MOVES: [op: 'move-guest' | 'copy-guest', params: unknown, xml: string][] = [
   ['move-guest', { domain: 'web01', target: 'lab2', confirmName: 'web01' }, moveFixture('web01-migratable.xml')],
   ['move-guest', { domain: 'web01', target: 'lab2', confirmName: 'web01', forceOff: true, disks: { vda: { type: 'lv', vg: 'vg1', name: 'web01-root' } } }, UEFI(moveFixture('web01-migratable.xml'))],
+  ['move-guest', { domain: 'web01', target: 'lab2', confirmName: 'web01', disks: { vda: { type: 'lv', vg: 'vg1', thinPool: 'pool' } } }, moveFixture('web01-migratable.xml')],
   ['copy-guest', { domain: 'd0ca08a4-48eb-4ea4-8bdf-349e521f51a8', target: 'lab2', name: 'db02', disks: { vda: { type: 'qcow2' } } }, moveFixture('db01-migratable.xml')],
   ['copy-guest', { domain: 'web01', target: 'lab2', name: 'web02' }, UEFI(moveFixture('web01-migratable.xml'))],
 ];
@@ -361,6 +369,21 @@ export function moveArgvs(): { from: string; argv: string[] }[] {
   });
 }
 
+/** retire-moved-guest (issue 14): db01 of the seed, moved to lab2 (same UUID and disk there), with and without NVRAM. */
+export function retireArgvs(): { from: string; argv: string[] }[] {
+  const seed = recorded('inventory-seed.txt');
+  const db01 = seed.domains.find((d) => d.name === 'db01')!;
+  const target: RetireTargetFacts = { host: 'lab2', uri: 'qemu:///system', inv: { ...seed, host: 'lab2', domains: [db01] }, error: null, fileSizes: {}, fileErrors: {} };
+  return [null, `${SAMPLE_NVRAM_DIR}/db01_VARS.fd`].flatMap((nvram) => {
+    const parsed = parseOperation('retire-moved-guest', { domain: db01.uuid, target: 'lab2', confirmName: 'db01' });
+    if (!parsed.ok) throw new Error(parsed.error);
+    const retire: RetireFacts = { autostart: false, autostartError: null, nvram, xmlError: null, target };
+    const r: PlanResult = parsed.def.plan({ inv: seed, exportDir: SAMPLE_EXPORT_DIR, libvirtUri: 'qemu:///system', hostIds: ['lab', 'lab2'], retire } as never, parsed.params as never);
+    if (!r.ok) throw new Error(`retire-moved-guest: ${r.error}`);
+    return r.plan.steps.flatMap(stepArgvs).map((argv) => ({ from: 'retire-moved-guest', argv }));
+  });
+}
+
 /** The inventory reads: the full read (first, and with known agents) and the one-volume read. */
 export function inventoryArgvs(): { from: string; argv: string[] }[] {
   return [
@@ -374,5 +397,5 @@ export function inventoryArgvs(): { from: string; argv: string[] }[] {
 /** Every sample: builders, plans and inventory reads. */
 export function allSamples(): { from: string; argv: string[] }[] {
   const builders = Object.entries(BUILDERS).flatMap(([mod, b]) => Object.entries(b.samples).flatMap(([fn, make]) => make().map((argv) => ({ from: `${mod}:${fn}`, argv }))));
-  return [...builders, ...planArgvs(), ...moveArgvs(), ...inventoryArgvs()];
+  return [...builders, ...planArgvs(), ...moveArgvs(), ...retireArgvs(), ...inventoryArgvs()];
 }

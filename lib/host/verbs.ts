@@ -427,6 +427,14 @@ const BASE_VERBS: readonly Verb[] = [
   { name: 'move-start-unless-running', els: sh(START_UNLESS_RUNNING_SCRIPT, arg('uri'), arg('uuid')) },
   // stateIsArgv: the plans only ever ask for "running"
   { name: 'move-state-is-running', els: sh(STATE_IS_SCRIPT, arg('uri'), arg('uuid'), 'running') },
+  // issue 14, retire-moved-guest: the old copy's autostart, its undefine, the target's qcow2 sizes, the shut-off check
+  { name: 'virsh-dominfo', els: dom('dominfo') },
+  { name: 'virsh-undefine', els: dom('undefine', opt('--nvram')) },
+  { name: 'qemu-img-info-qcow2', els: ['qemu-img', 'info', '--force-share', '--output=json', '-f', 'qcow2', arg('hostpath')] },
+  // issue 14, thin target LVs: a thin volume in the target's pool, written sparse
+  { name: 'lvcreate-thin', els: ['lvcreate', '-y', '-V', arg('mib'), '-T', arg('vglv'), '-n', arg('lv')] },
+  { name: 'dd-write-lv-sparse', els: ['dd', arg('lvdev', 'of='), 'bs=4M', 'iflag=fullblock', 'conv=sparse,fsync', 'status=none'] },
+  { name: 'move-state-is-shut-off', els: sh(STATE_IS_SCRIPT, arg('uri'), arg('uuid'), 'shut off') },
 ];
 
 /** The mount backend's commands that also run inside a session's mount namespace (lib/files/browse.ts ns()). */

@@ -9,6 +9,7 @@
  */
 import { checkedPath } from '@/lib/backup/commands';
 import { dumpxmlArgv, startArgv, UUID_PATTERN, virshBatchArgv } from '@/lib/libvirt/commands';
+import { lvTarget, mibSize } from '@/lib/lvm/commands';
 import { lvDevicePath, UMASK_077_SCRIPT } from '@/lib/ops/host-commands';
 
 /** dd's block size for the copy: large enough for the ssh stream, small enough for steady progress. */
@@ -89,6 +90,20 @@ export function ddReadArgv(o: { vg: string; lv: string }): string[] {
  */
 export function ddWriteLvArgv(o: { vg: string; lv: string }): string[] {
   return ['dd', `of=${lvDevicePath(o.vg, o.lv)}`, BS, 'iflag=fullblock', 'conv=fsync', 'status=none'];
+}
+
+/**
+ * Writes the stream into a new thin LV, skipping zero blocks (conv=sparse): a new thin volume reads as zeros where
+ * nothing was written, so the zeros stay unmapped and take no room in the pool.
+ */
+export function ddWriteThinLvArgv(o: { vg: string; lv: string }): string[] {
+  return ['dd', `of=${lvDevicePath(o.vg, o.lv)}`, BS, 'iflag=fullblock', 'conv=sparse,fsync', 'status=none'];
+}
+
+/** `lvcreate -y -V SIZE -T VG/POOL -n NAME`: a new thin volume in the target's thin pool. */
+export function lvcreateThinArgv(o: { vg: string; pool: string; name: string; sizeBytes: number }): string[] {
+  lvTarget(o.vg, o.name);
+  return ['lvcreate', '-y', '-V', mibSize(o.sizeBytes), '-T', lvTarget(o.vg, o.pool), '-n', o.name];
 }
 
 /**
@@ -192,4 +207,27 @@ export const STATE_IS_SCRIPT = 'state=$(virsh --connect "$1" domstate --domain "
 export function stateIsArgv(uuid: string, uri: string, state: string): string[] {
   virshOn(uri);
   return ['sh', '-c', STATE_IS_SCRIPT, 'sh', uri, uuidArg(uuid), state];
+}
+
+// ---- retire-moved-guest (issue 14: "Remove the old copy from <source>" after a move) -----------------------------
+
+/** `virsh dominfo --domain UUID`: the source's "Autostart:" line (the inventory does not read autostart). */
+export function dominfoArgv(uuid: string, uri: string): string[] {
+  return [...virshOn(uri), 'dominfo', '--domain', uuidArg(uuid)];
+}
+
+/**
+ * `virsh undefine --domain UUID [--nvram]`: the shut-off old copy of a moved guest. --nvram only when the domain has
+ * an NVRAM file (libvirt refuses to undefine a UEFI guest without it, and removes the file with it).
+ */
+export function undefineArgv(uuid: string, uri: string, o: { nvram: boolean }): string[] {
+  return [...virshOn(uri), 'undefine', '--domain', uuidArg(uuid), ...(o.nvram ? ['--nvram'] : [])];
+}
+
+/**
+ * `qemu-img info` of a qcow2 disk of the moved guest on the target (its virtual size must be the source LV's).
+ * --force-share: the guest may run there and hold the image's write lock; -f qcow2: never probe the format.
+ */
+export function qcow2InfoArgv(file: string): string[] {
+  return ['qemu-img', 'info', '--force-share', '--output=json', '-f', 'qcow2', checkedPath(file)];
 }

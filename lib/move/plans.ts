@@ -27,6 +27,8 @@ import {
   ddReadArgv,
   ddWriteFileArgv,
   ddWriteLvArgv,
+  ddWriteThinLvArgv,
+  lvcreateThinArgv,
   defineFromXmlArgv,
   qcow2CompareArgv,
   qcow2ConvertArgv,
@@ -78,7 +80,14 @@ function diskPlans(inv: MovePlanContext['inv'], guest: InventoryDomain | undefin
     const want: DiskStorage = p.disks[d.target] ?? { type: 'lv', vg: mapped.vg };
     if (want.type === 'lv') {
       const name = want.name ?? mapped.lv;
-      return { ...base, action: 'copy-lv', source, lv: { vg: want.vg, name }, what: `${d.target}: ${lvDevicePath(mapped.vg, mapped.lv)} (${fmtMiB(source.bytes)}) -> new LV ${t.host}:${want.vg}/${name}` };
+      const pool = want.thinPool;
+      return {
+        ...base,
+        action: 'copy-lv',
+        source,
+        lv: { vg: want.vg, name, ...(pool ? { thinPool: pool } : {}) },
+        what: `${d.target}: ${lvDevicePath(mapped.vg, mapped.lv)} (${fmtMiB(source.bytes)}) -> new ${pool ? 'thin ' : ''}LV ${t.host}:${want.vg}/${name}${pool ? ` in the thin pool ${want.vg}/${pool}` : ''}`,
+      };
     }
     const dir = want.dir ?? t.backupDir;
     const file = qcow2FilePath(dir, targetName, d.target);
@@ -138,8 +147,12 @@ function sharedPreflight(ctx: MovePlanContext, p: Common, guest: InventoryDomain
   // Space, per target VG (the sum of its new LVs) and per target directory (a raw copy and its qcow2: twice).
   const perVg = new Map<string, number>();
   const perDir = new Map<string, number>();
+  const perPool = new Map<string, { vg: string; pool: string; need: number }>();
   for (const d of disks) {
-    if (d.lv && d.source) perVg.set(d.lv.vg, (perVg.get(d.lv.vg) ?? 0) + d.source.bytes);
+    if (d.lv?.thinPool && d.source) {
+      const k = `${d.lv.vg}/${d.lv.thinPool}`;
+      perPool.set(k, { vg: d.lv.vg, pool: d.lv.thinPool, need: (perPool.get(k)?.need ?? 0) + d.source.bytes });
+    } else if (d.lv && d.source) perVg.set(d.lv.vg, (perVg.get(d.lv.vg) ?? 0) + d.source.bytes);
     if (d.file && d.source) perDir.set(d.file.dir, (perDir.get(d.file.dir) ?? 0) + 2 * d.source.bytes);
   }
   for (const d of disks) {
@@ -158,6 +171,7 @@ function sharedPreflight(ctx: MovePlanContext, p: Common, guest: InventoryDomain
       bad: vg ? `not enough space: ${fmtMiB(need)} needed, only ${fmtMiB(vg.freeBytes)} free in ${t.host}:${vgName}` : `${t.host} has no volume group ${vgName}`,
     }));
   }
+  for (const c of thinPoolChecks(tinv, t.host, [...perPool.values()])) preflight.push(c);
   for (const [dir, need] of perDir) {
     const allowed = dir === t.backupDir || dir === t.exportDir;
     const avail = t.probe?.avail[dir];
@@ -206,6 +220,43 @@ function sharedPreflight(ctx: MovePlanContext, p: Common, guest: InventoryDomain
   return { preflight, xml, disks, t };
 }
 
+/**
+ * Thin target LVs: the pool exists, and its free data (size less data%) holds every disk streamed into it in full
+ * (dd writes only the non-zero blocks, but nothing tells in advance how many that is: the copy must not be able to
+ * fill the pool, which would stop every thin volume in it). Overcommit (more virtual size than the pool) and a
+ * pool's metadata above 80% are warned about, not refused: thin pools are often overcommitted on purpose.
+ */
+export function thinPoolChecks(tinv: NonNullable<TargetFacts['inv']>, host: string, pools: { vg: string; pool: string; need: number }[]): Check[] {
+  const out: Check[] = [];
+  for (const { vg, pool, need } of pools) {
+    const lv = findLvIn(tinv.lvs, vg, pool);
+    const title = `Thin pool ${host}:${vg}/${pool}`;
+    if (!lv || lv.kind !== 'thin-pool') {
+      out.push(check(title, false, { bad: lv ? `${vg}/${pool} on ${host} is a ${lv.kind} volume, not a thin pool` : `${host} has no thin pool ${vg}/${pool}` }));
+      continue;
+    }
+    if (lv.dataPercent === null) {
+      out.push(check(title, false, { bad: `the data usage of ${vg}/${pool} on ${host} could not be read (is the pool active?)` }));
+      continue;
+    }
+    const free = Math.floor(lv.sizeBytes * (1 - lv.dataPercent / 100));
+    out.push(check(`Enough free space in the thin pool ${host}:${vg}/${pool}`, free >= need, {
+      ok: `${fmtMiB(need)} at most (zero blocks stay unmapped), ${fmtMiB(free)} free (${lv.dataPercent.toFixed(2)}% of ${fmtMiB(lv.sizeBytes)} used)`,
+      bad: `not enough space in the thin pool: the copy may write ${fmtMiB(need)}, only ${fmtMiB(free)} free in ${host}:${vg}/${pool} (${lv.dataPercent.toFixed(2)}% of ${fmtMiB(lv.sizeBytes)} used); a full pool stops every thin volume in it`,
+    }));
+    const virtual = tinv.lvs.filter((v) => v.vg === vg && v.pool === pool && (v.kind === 'thin-volume' || v.kind === 'thin-snapshot')).reduce((n, v) => n + v.sizeBytes, 0) + need;
+    if (virtual > lv.sizeBytes) {
+      out.push(check(`Overcommit of ${host}:${vg}/${pool}`, false, {
+        bad: `the pool will be overcommitted: ${fmtMiB(virtual)} of thin volumes in a ${fmtMiB(lv.sizeBytes)} pool; watch its usage (alerts pool-warning, pool-critical) or grow it`,
+      }, false));
+    }
+    if (lv.metadataPercent !== null && lv.metadataPercent >= 80) {
+      out.push(check(`Metadata of ${host}:${vg}/${pool}`, false, { bad: `the pool's metadata is ${lv.metadataPercent.toFixed(2)}% full: a pool stops when its metadata fills` }, false));
+    }
+  }
+  return out;
+}
+
 /** The target XML: each disk at its new place, CD-ROMs ejected, networks as mapped (copy: name, no UUID/MACs). */
 function targetXml(sourceXml: string, xml: DomainXmlFacts, disks: DiskPlan[], networks: Record<string, string>, copyName?: string): string {
   const rewrite: Record<string, DiskRewrite> = {};
@@ -249,7 +300,11 @@ function copySteps(
         after: at(),
         step: { kind: 'run', role: 'remove', host: t.host, title: `Remove the partial copy ${t.host}:${d.lv.vg}/${d.lv.name}`, argv: retryArgv(15, lvremoveArgv({ vg: d.lv.vg, lv: d.lv.name })) },
       });
-      steps.push({ kind: 'run', role: 'create', host: t.host, title: `Create ${t.host}:${d.lv.vg}/${d.lv.name} (${fmtMiB(d.source.bytes)})`, argv: lvcreatePlainArgv({ vg: d.lv.vg, name: d.lv.name, sizeBytes: d.source.bytes }) });
+      steps.push(
+        d.lv.thinPool
+          ? { kind: 'run', role: 'create', host: t.host, title: `Create the thin LV ${t.host}:${d.lv.vg}/${d.lv.name} (${fmtMiB(d.source.bytes)}) in ${d.lv.vg}/${d.lv.thinPool}`, argv: lvcreateThinArgv({ vg: d.lv.vg, pool: d.lv.thinPool, name: d.lv.name, sizeBytes: d.source.bytes }) }
+          : { kind: 'run', role: 'create', host: t.host, title: `Create ${t.host}:${d.lv.vg}/${d.lv.name} (${fmtMiB(d.source.bytes)})`, argv: lvcreatePlainArgv({ vg: d.lv.vg, name: d.lv.name, sizeBytes: d.source.bytes }) },
+      );
     } else if (d.action === 'copy-qcow2' && d.file && d.source) {
       steps.push({ kind: 'run', role: 'check', host: t.host, title: `Check ${t.host}:${d.file.dir} (writable, ${fmtMiB(2 * d.source.bytes)} free)`, argv: targetCheckArgv(d.file.dir, 2 * d.source.bytes) });
       for (const f of [d.file.path, `${d.file.path}.part`]) {
@@ -272,7 +327,7 @@ function copySteps(
       role: 'copy',
       title: `Copy ${d.target} to ${t.host}:${dest}`,
       from: { host: source, argv: ddReadArgv(from) },
-      to: { host: t.host, argv: d.lv ? ddWriteLvArgv({ vg: d.lv.vg, lv: d.lv.name }) : ddWriteFileArgv(dest) },
+      to: { host: t.host, argv: d.lv ? (d.lv.thinPool ? ddWriteThinLvArgv : ddWriteLvArgv)({ vg: d.lv.vg, lv: d.lv.name }) : ddWriteFileArgv(dest) },
       bytes,
       timeoutMs: COPY_TIMEOUT_MS,
       failMessage: `the copy of ${d.target} failed`,

@@ -13,8 +13,8 @@ export interface DiskPlan {
   action: 'copy-lv' | 'copy-qcow2' | 'eject' | 'refuse';
   /** The source LV (copy-lv, copy-qcow2). */
   source?: { vg: string; lv: string; bytes: number };
-  /** The target LV (copy-lv). */
-  lv?: { vg: string; name: string };
+  /** The target LV (copy-lv); with thinPool a thin volume in that pool of the same VG. */
+  lv?: { vg: string; name: string; thinPool?: string };
   /** The target file (copy-qcow2). */
   file?: { dir: string; path: string };
 }

@@ -27,7 +27,8 @@ const absDir = z
 
 /** Where one disk goes on the target: a new LV (default name and size: the source's), or a qcow2 file. */
 export const diskStorageSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('lv'), vg: vgName, name: lvName.optional() }).strict(),
+  /** thinPool: a thin volume in that pool of the target's VG (lvcreate -V -T), written sparse; else a plain LV. */
+  z.object({ type: z.literal('lv'), vg: vgName, name: lvName.optional(), thinPool: lvName.optional() }).strict(),
   z.object({ type: z.literal('qcow2'), dir: absDir.optional() }).strict(),
 ]);
 
@@ -68,11 +69,28 @@ export const copyGuestParams = z
   })
   .strict();
 
+/**
+ * "Remove the old copy" after a move: undefine the shut-off guest on the source and remove its LVs, once a fresh
+ * read of the target shows the same guest (UUID and name) there with every disk.
+ */
+export const retireMovedGuestParams = z
+  .object({
+    /** The old copy on the source host (the one the job runs on), by UUID or name. */
+    domain: z.string().min(1).max(200),
+    /** The host the guest was moved to, where it must be defined. */
+    target: hostId,
+    /** The guest's name typed to confirm (its LVs are removed for good). */
+    confirmName: z.string(),
+  })
+  .strict();
+
 export const MOVE_OPERATION_SCHEMAS = {
   'move-guest': moveGuestParams,
   'copy-guest': copyGuestParams,
+  'retire-moved-guest': retireMovedGuestParams,
 } as const;
 
 export type DiskStorage = z.infer<typeof diskStorageSchema>;
 export type MoveGuestParams = z.infer<typeof moveGuestParams>;
 export type CopyGuestParams = z.infer<typeof copyGuestParams>;
+export type RetireMovedGuestParams = z.infer<typeof retireMovedGuestParams>;

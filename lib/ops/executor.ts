@@ -104,6 +104,8 @@ async function runPipe(
   job: { id: number; operation: string; host: string },
   step: Extract<Step, { kind: 'pipe' }>,
   onProgress: (p: number, message: string) => void,
+  /** Issue 14: the whole copy across every disk of the plan, for the bytes this step has passed so far. */
+  overall?: (bytes: number, elapsedMs: number) => string,
 ): Promise<StepOutcome> {
   const t0 = performance.now();
   let fromRunner: HostRunner;
@@ -120,7 +122,7 @@ async function runPipe(
       const elapsed = performance.now() - t0;
       if (step.bytes) {
         const pct = Math.min(100, (n / step.bytes) * 100);
-        onProgress(pct / 100, `${step.title}: ${pct.toFixed(1)}%${byteProgress(step.bytes, pct, elapsed)}`);
+        onProgress(pct / 100, `${step.title}: ${pct.toFixed(1)}%${byteProgress(step.bytes, pct, elapsed)}${overall ? `; ${overall(n, elapsed)}` : ''}`);
       } else {
         onProgress(0, `${step.title}: ${Math.round(n / MiB)} MiB, ${(n / MiB / Math.max(elapsed / 1000, 0.001)).toFixed(1)} MiB/s`);
       }
@@ -282,6 +284,17 @@ export async function executePlan(
   prior?.steps.forEach((s) => s.status === 'succeeded' && done.add(s.seq));
   let failure: string | null = null;
   const total = plan.steps.length || 1;
+  // Issue 14: a move or copy of several disks also shows the whole copy (bytes of all disks, throughput, ETA). Time
+  // counts only while a disk is copied, so the checksum passes in between do not lower the throughput.
+  const copySteps = plan.steps.filter((s): s is Extract<Step, { kind: 'pipe' }> => s.kind === 'pipe' && s.role === 'copy' && !!s.bytes);
+  const copy = { total: copySteps.reduce((n, s) => n + (s.bytes ?? 0), 0), done: 0, ms: 0, finished: 0 };
+  const overall =
+    copySteps.length > 1
+      ? (bytes: number, elapsedMs: number) => {
+          const done = copy.done + bytes;
+          return `all ${copySteps.length} disks${byteProgress(copy.total, (done / copy.total) * 100, copy.ms + elapsedMs)}`;
+        }
+      : undefined;
   let start = fromStep;
   const cut = plan.steps[fromStep];
   if (opts.interrupted && cut && !cut.cleanup) {
@@ -330,7 +343,15 @@ export async function executePlan(
       }
       if (!outcome.ok && step.failMessage) outcome = { ...outcome, stderr: `${step.failMessage}\n${outcome.stderr}` };
     } else if (step.kind === 'pipe') {
-      outcome = await runPipe(deps, job, step, (p, message) => setProgress(p, message));
+      const isCopy = step.role === 'copy' && !!step.bytes;
+      outcome = await runPipe(deps, job, step, (p, message) => setProgress(p, message), isCopy ? overall : undefined);
+      if (isCopy) {
+        copy.ms += performance.now() - stepT0;
+        if (outcome.ok) {
+          copy.done += step.bytes ?? 0;
+          copy.finished += 1;
+        }
+      }
       if (!outcome.ok && step.failMessage) outcome = { ...outcome, stderr: `${step.failMessage}\n${outcome.stderr}` };
     } else {
       outcome = await runWait(deps, job, step, (p, message) => setProgress(p, message));
@@ -352,6 +373,10 @@ export async function executePlan(
   updateJob(deps.db, jobId, { phase: 'checking the host', progress: failure ? null : 0.99 });
   // A restarted job keeps the note that says so above its checks.
   const results: string[] = fromStep > 0 && prior?.message?.startsWith(RESTART_NOTE) ? [prior.message] : [];
+  if (overall && copy.finished === copySteps.length) {
+    const s = copy.ms / 1000;
+    results.push(`All ${copySteps.length} disks: ${Math.round(copy.done / MiB)} MiB copied in ${s.toFixed(1)} s (${(copy.done / MiB / Math.max(s, 0.001)).toFixed(1)} MiB/s)`);
+  }
   let postOk = true;
   try {
     const inv = await collectWithRetries(deps);

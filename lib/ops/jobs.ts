@@ -11,6 +11,7 @@ import { NOT_FOUND_PREFIX } from '@/lib/backup/plans';
 import { planningHost, probeBackupTarget } from '@/lib/backup/service';
 import { parseOperation } from './registry';
 import { gatherMoveFacts } from '@/lib/move/service';
+import { gatherRetireFacts } from '@/lib/move/retire-service';
 import { withRoles } from './roles';
 import type { PlanContext } from './plans';
 import type { Plan, PlanResult } from './types';
@@ -48,6 +49,8 @@ export async function planOperation(askedOn: string, operation: string, params: 
   }
   // Issue 14: a move or copy also reads the guest's XML and the target host afresh (lib/move/service.ts).
   const move = MOVE_OPERATIONS.has(parsed.operation) ? await gatherMoveFacts(hostId, inv, parsed.params as Record<string, unknown>) : undefined;
+  // Issue 14: removing the old copy after a move reads the source's autostart and NVRAM and the target afresh.
+  const retire = parsed.operation === 'retire-moved-guest' ? await gatherRetireFacts(hostId, inv, parsed.params as Record<string, unknown>) : undefined;
   let result: PlanResult;
   try {
     result = parsed.def.plan(
@@ -62,6 +65,7 @@ export async function planOperation(askedOn: string, operation: string, params: 
         backupDirOf: (id: string) => findHost(id)?.backupDir,
         targetProbe: await backupTargetProbe(hostId, parsed.operation, parsed.params),
         move,
+        retire,
       } as PlanContext,
       parsed.params as never,
     );

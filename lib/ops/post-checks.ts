@@ -40,6 +40,11 @@ export function evaluatePostCheck(inv: Inventory, c: PostCheck): { ok: boolean; 
       if (!d) return { ok: false, detail: `virsh does not list ${c.domain}` };
       return { ok: c.states.includes(d.state), detail: d.state };
     }
+    case 'domain-absent': {
+      const d = inv.domains.find((x) => x.uuid === c.uuid);
+      if (inv.libvirt !== 'ok') return { ok: false, detail: `libvirt did not answer: ${inv.libvirtError ?? inv.libvirt}` };
+      return d ? { ok: false, detail: `virsh still lists ${d.name} (${d.state})` } : { ok: true, detail: 'gone from virsh list --all' };
+    }
     case 'file-present':
       return { ok: false, detail: 'checked on the host, not in the inventory' };
   }

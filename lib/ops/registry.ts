@@ -5,6 +5,7 @@ import { planProtectSnapshot } from './protect';
 import { formatZodError, OPERATION_SCHEMAS } from './schemas';
 import { planBackupVolume, planDeleteBackup, planRestoreBackup, planVerifyBackup } from '@/lib/backup/plans';
 import { planCopyGuest, planMoveGuest } from '@/lib/move/plans';
+import { planRetireMovedGuest } from '@/lib/move/retire';
 import type { OperationName, PlanResult } from './types';
 
 export { formatZodError, operationRequest } from './schemas';
@@ -30,6 +31,7 @@ export const OPERATIONS: Partial<Record<OperationName, OperationDef>> = {
   // issue 14: move or copy a guest to another host
   'move-guest': { schema: OPERATION_SCHEMAS['move-guest'], plan: planMoveGuest },
   'copy-guest': { schema: OPERATION_SCHEMAS['copy-guest'], plan: planCopyGuest },
+  'retire-moved-guest': { schema: OPERATION_SCHEMAS['retire-moved-guest'], plan: planRetireMovedGuest },
 };
 
 /** Validate an operation's parameters: the result carries LVM's own naming rules as messages. */

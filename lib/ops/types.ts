@@ -18,7 +18,9 @@ export type OperationName =
   | 'protect-snapshot'
   // issue 14: move or copy a guest to another host (lib/move)
   | 'move-guest'
-  | 'copy-guest';
+  | 'copy-guest'
+  /** Issue 14: after a move, undefine the old copy on the source and remove its LVs (lib/move/retire.ts). */
+  | 'retire-moved-guest';
 
 export interface Check {
   title: string;
@@ -151,6 +153,8 @@ export type PostCheck =
   | { type: 'lv-merging'; vg: string; lv: string }
   /** `domain` is the name (for messages); `uuid`, when given, is what is looked up (older jobs have only the name). */
   | { type: 'domain-state'; domain: string; uuid?: string; states: string[] }
+  /** Issue 14: the guest (by UUID) is no longer defined on the host (the old copy of a moved guest). */
+  | { type: 'domain-absent'; domain: string; uuid: string }
   /** `host`: on another configured host than the plan's (a backup written to another host). */
   | { type: 'file-present'; path: string; host?: string };
 

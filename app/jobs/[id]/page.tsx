@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
 import { JobDetail } from '@/components/jobs/job-detail';
 import { requirePageUser } from '@/lib/auth/guard';
+import { roleAtLeast } from '@/lib/auth/roles';
 import { shellJoin } from '@/lib/host/quote';
 import { stepCommand } from '@/lib/ops/render';
 import { db } from '@/lib/store/db';
@@ -15,7 +16,7 @@ export async function generateMetadata({ params }: { params: Params }): Promise<
 }
 
 export default async function JobPage({ params }: { params: Params }) {
-  await requirePageUser();
+  const me = await requirePageUser();
   const { id } = await params;
   if (!/^\d{1,12}$/.test(id)) notFound();
   const job = getJob(db(), Number(id));
@@ -29,5 +30,5 @@ export default async function JobPage({ params }: { params: Params }) {
     if (s.argv?.length) return shellJoin(s.argv);
     return planned ? stepCommand(planned) : null;
   });
-  return <JobDetail initial={job} commands={commands} />;
+  return <JobDetail initial={job} commands={commands} canOperate={roleAtLeast(me.role, 'operator')} />;
 }
