@@ -7,6 +7,7 @@
  * argv. A new export in one of those modules fails verbs.test.ts until it is in one of them (and so has a verb).
  */
 import { readFileSync } from 'node:fs';
+import { LVMCONFIG_AUTOEXTEND_ARGV } from '@/lib/lvm/lvmconfig';
 import path from 'node:path';
 import * as backupCmd from '@/lib/backup/commands';
 import type { BackupRecord } from '@/lib/backup/schemas';
@@ -391,6 +392,8 @@ export function inventoryArgvs(): { from: string; argv: string[] }[] {
     { from: 'inventory', argv: inventoryArgv('qemu+ssh://admin@kvm1/system', [SAMPLE_UUID, '0b0e5c6e-3ffe-4d09-8a1d-af20a2fc2a8c']) },
     { from: 'inventory', argv: inventoryArgv('qemu:///system', []) },
     { from: 'inventory', argv: collectVolumeArgv('vg0', 'web_snap') },
+    // Not a builder function: the extend wizard's fixed argv (components/wizards/actions.ts).
+    { from: 'lvmconfig', argv: [...LVMCONFIG_AUTOEXTEND_ARGV] },
   ];
 }
 

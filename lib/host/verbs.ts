@@ -25,6 +25,7 @@ import { inventoryScript } from '@/lib/inventory/batch';
 import { lvsArgv, vgsArgv, LVS_FIELDS, PVS_FIELDS, VGS_FIELDS, LV_TIME_FORMAT } from '@/lib/lvm/commands';
 import { RESERVED_LV_PREFIXES, RESERVED_LV_SUBSTRINGS, validateLvName, validateLvmTag, validateVgName } from '@/lib/lvm/names';
 import { DM_POLL_LOOP, dmStatusArgv } from '@/lib/dm/commands';
+import { LVMCONFIG_AUTOEXTEND_ARGV } from '@/lib/lvm/lvmconfig';
 import { GUEST_PING } from '@/lib/libvirt/commands';
 import { ABSENT_SCRIPT, UMASK_077_SCRIPT } from '@/lib/ops/host-commands';
 import {
@@ -308,6 +309,8 @@ const BASE_VERBS: readonly Verb[] = [
   { name: 'lvchange-tags', els: ['lvchange', list('tag', ['--addtag'], 0), list('tag', ['--deltag'], 0), arg('vglv')] },
   { name: 'lvchange-refresh', els: ['lvchange', '--refresh', arg('vglv')] },
   { name: 'dmsetup-status', els: dmStatusArgv() },
+  // The extend wizard's read of the host's snapshot auto-extension settings (lib/lvm/lvmconfig.ts).
+  { name: 'lvmconfig-autoextend', els: [...LVMCONFIG_AUTOEXTEND_ARGV] },
   { name: 'dmsetup-poll-loop', els: sh(DM_POLL_LOOP, arg('nonce')) },
   // virsh (lib/libvirt/commands.ts), guests by UUID only
   { name: 'virsh-list-names', els: [...VIRSH, 'list', '--all', '--name'] },
