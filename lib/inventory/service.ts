@@ -1,6 +1,5 @@
 import 'server-only';
 import { createHash } from 'node:crypto';
-import pLimit from 'p-limit';
 import { config } from '@/lib/config/hosts';
 import { env } from '@/lib/env';
 import { runnerFor } from '@/lib/host';
@@ -106,10 +105,6 @@ export async function refreshInventory(hostId: string, maxAgeMs = 1000): Promise
   return p;
 }
 
-/** Slow-interval full reads running at once across all hosts (jobs', clients' and change-driven reads are not held). */
-export const SLOW_READS_AT_ONCE = 4;
-const slowReads = pLimit(SLOW_READS_AT_ONCE);
-
 const readTimeoutMs = () => Math.min(env().COWHERD_COMMAND_TIMEOUT_S * 1000, 60_000);
 
 function publish(s: HostState, inv: Inventory): void {
@@ -161,9 +156,7 @@ export async function pollHost(hostId: string): Promise<PollKind> {
   let kind: PollKind = 'fast';
   if (!s.inflight && Date.now() - (s.fullAt ?? 0) >= env().COWHERD_INVENTORY_MS * s.slowFactor) {
     s.fullAt = Date.now(); // not again at the next poll while this one runs
-    // At most SLOW_READS_AT_ONCE of these across hosts: many hosts' minutes line up (or share a link, or one machine
-    // lists many hosts), and a burst of full reads would slow every poll beside them.
-    slowReads(() => refreshInventory(hostId, 0)).catch(() => undefined); // a failure is kept in the host's state
+    refreshInventory(hostId, 0).catch(() => undefined); // a failure is kept in the host's state (banner, alerts)
     kind = 'fast, full read started';
   }
 
