@@ -3,7 +3,8 @@
  * fresh read of the target host. Gathered by service.ts right before planning; plain data, so the plans stay pure.
  */
 import path from 'node:path';
-import type { Inventory } from '@/lib/inventory/types';
+import { MiB } from '@/lib/format';
+import type { Inventory, InventoryDomain } from '@/lib/inventory/types';
 import type { CapsGuest } from './capabilities';
 import type { ProbeFacts } from './commands';
 
@@ -39,3 +40,11 @@ export function targetNvramPath(nvram: string, copyName?: string): string {
 export function qcow2FilePath(dir: string, guest: string, disk: string): string {
   return path.posix.join(dir, `${guest}-${disk}.qcow2`);
 }
+
+/** The guest a move, copy or retire names: its UUID (any case) or its name. */
+export function findGuest(domains: InventoryDomain[], ref: string): InventoryDomain | undefined {
+  return domains.find((d) => d.uuid === ref.toLowerCase()) ?? domains.find((d) => d.name === ref);
+}
+
+/** Sizes in the move, copy and retire plans' messages: whole MiB, rounded up. */
+export const fmtMiB = (bytes: number) => `${Math.ceil(bytes / MiB)} MiB`;

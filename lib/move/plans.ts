@@ -41,7 +41,7 @@ import {
   writeFileArgv,
 } from './commands';
 import { domainXmlDiff, domainXmlFacts, rewriteDomainXml, type DiskRewrite, type DomainXmlFacts } from './domain-xml';
-import { qcow2FilePath, targetNvramPath, type MoveFacts, type TargetFacts } from './facts';
+import { findGuest, fmtMiB, qcow2FilePath, targetNvramPath, type MoveFacts, type TargetFacts } from './facts';
 import type { DiskPlan, MoveReview } from './review';
 import type { CopyGuestParams, DiskStorage, MoveGuestParams } from './schemas';
 
@@ -53,15 +53,10 @@ export interface MovePlanContext extends PlanContext {
 }
 
 const MiB = 1024 * 1024;
-const fmtMiB = (bytes: number) => `${Math.ceil(bytes / MiB)} MiB`;
 /** A copy of a large disk over ssh under emulation can take hours; the stream's own failure ends it sooner. */
 const COPY_TIMEOUT_MS = 12 * 3600_000;
 
 type Common = Pick<MoveGuestParams, 'domain' | 'target' | 'disks' | 'networks'>;
-
-function findGuest(domains: InventoryDomain[], ref: string): InventoryDomain | undefined {
-  return domains.find((d) => d.uuid === ref.toLowerCase()) ?? domains.find((d) => d.name === ref);
-}
 
 function diskPlans(inv: MovePlanContext['inv'], guest: InventoryDomain | undefined, xml: DomainXmlFacts, p: Common, t: TargetFacts, targetName: string): DiskPlan[] {
   return xml.disks.map((d): DiskPlan => {

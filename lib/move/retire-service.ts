@@ -7,6 +7,7 @@ import type { Inventory } from '@/lib/inventory/types';
 import { DEFAULT_LIBVIRT_URI } from '@/lib/libvirt/commands';
 import { dominfoArgv, dumpxmlMigratableArgv, qcow2InfoArgv } from './commands';
 import { domainXmlFacts } from './domain-xml';
+import { findGuest } from './facts';
 import { parseDominfoAutostart, parseQemuImgVirtualSize, type RetireFacts, type RetireTargetFacts } from './retire';
 
 // Issue 14: the fresh reads retire-moved-guest needs besides the source's inventory (read by planOperation): the old
@@ -25,7 +26,7 @@ export async function gatherRetireFacts(sourceId: string, inv: Inventory, params
   const facts: RetireFacts = { autostart: null, autostartError: null, nvram: null, xmlError: null, target: null };
   const source = findHost(sourceId);
   const ref = typeof params.domain === 'string' ? params.domain : '';
-  const guest = inv.domains.find((d) => d.uuid === ref.toLowerCase()) ?? inv.domains.find((d) => d.name === ref);
+  const guest = findGuest(inv.domains, ref);
   if (!source || !guest?.uuid) {
     facts.autostartError = facts.xmlError = `no guest ${ref} with a UUID on ${sourceId}`;
   } else {

@@ -11,7 +11,7 @@
  * and it undefines first: an orphaned LV is visible and harmless, a defined guest with a removed disk is not.
  */
 import { z } from 'zod';
-import type { Inventory, InventoryDomain } from '@/lib/inventory/types';
+import type { Inventory } from '@/lib/inventory/types';
 import { domstateArgv } from '@/lib/libvirt/commands';
 import { lvremoveArgv } from '@/lib/lvm/commands';
 import { findLvIn } from '@/lib/lvm/model';
@@ -20,6 +20,7 @@ import { lvDevicePath } from '@/lib/ops/host-commands';
 import { guestTarget, type PlanContext } from '@/lib/ops/plans';
 import type { Check, PlanResult, PostCheck, Step } from '@/lib/ops/types';
 import { stateIsArgv, undefineArgv } from './commands';
+import { findGuest, fmtMiB } from './facts';
 import type { RetireMovedGuestParams } from './schemas';
 
 /** The target host as the retire's preflight read it. */
@@ -83,12 +84,6 @@ export function parseQemuImgVirtualSize(stdout: string): { ok: true; bytes: numb
   }
 }
 
-const MiB = 1024 * 1024;
-const fmtMiB = (bytes: number) => `${Math.ceil(bytes / MiB)} MiB`;
-
-function findGuest(domains: InventoryDomain[], ref: string): InventoryDomain | undefined {
-  return domains.find((d) => d.uuid === ref.toLowerCase()) ?? domains.find((d) => d.name === ref);
-}
 
 export function planRetireMovedGuest(ctx: RetirePlanContext, p: RetireMovedGuestParams): PlanResult {
   const { inv } = ctx;

@@ -8,7 +8,7 @@ import { DEFAULT_LIBVIRT_URI } from '@/lib/libvirt/commands';
 import { parseCapabilities } from './capabilities';
 import { capabilitiesArgv, dumpxmlMigratableArgv, netListArgv, parseProbe, targetProbeArgv } from './commands';
 import { domainXmlFacts } from './domain-xml';
-import { targetNvramPath, type MoveFacts, type TargetFacts } from './facts';
+import { findGuest, targetNvramPath, type MoveFacts, type TargetFacts } from './facts';
 
 // Issue 14: the fresh reads a move or copy plan needs besides the source's inventory (read by planOperation):
 // the guest's migratable XML on the source, and the target's inventory, capabilities, networks, interfaces,
@@ -25,7 +25,7 @@ const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 export async function gatherMoveFacts(sourceId: string, inv: Inventory, params: { domain?: unknown; target?: unknown; name?: unknown }): Promise<MoveFacts> {
   const source = findHost(sourceId);
   const ref = typeof params.domain === 'string' ? params.domain : '';
-  const guest = inv.domains.find((d) => d.uuid === ref.toLowerCase()) ?? inv.domains.find((d) => d.name === ref);
+  const guest = findGuest(inv.domains, ref);
   let sourceXml: string | null = null;
   let sourceXmlError: string | null = guest?.uuid ? null : `no guest ${ref} with a UUID on ${sourceId}`;
   if (source && guest?.uuid) {
