@@ -13,7 +13,7 @@ import * as backupCmd from '@/lib/backup/commands';
 import type { BackupRecord } from '@/lib/backup/schemas';
 import * as dmCmd from '@/lib/dm/commands';
 import * as filesCmd from '@/lib/files/commands';
-import { collectVolumeArgv, inventoryArgv, parseInventory } from '@/lib/inventory/collect';
+import { collectVolumeArgv, inventoryArgv, inventoryLoopArgv, parseInventory } from '@/lib/inventory/collect';
 import * as virshCmd from '@/lib/libvirt/commands';
 import * as lvmCmd from '@/lib/lvm/commands';
 import { parseCapabilities } from '@/lib/move/capabilities';
@@ -392,6 +392,8 @@ export function inventoryArgvs(): { from: string; argv: string[] }[] {
     { from: 'inventory', argv: inventoryArgv('qemu+ssh://admin@kvm1/system', [SAMPLE_UUID, '0b0e5c6e-3ffe-4d09-8a1d-af20a2fc2a8c']) },
     { from: 'inventory', argv: inventoryArgv('qemu:///system', []) },
     { from: 'inventory', argv: collectVolumeArgv('vg0', 'web_snap') },
+    { from: 'inventory', argv: inventoryLoopArgv('qemu:///system') },
+    { from: 'inventory', argv: inventoryLoopArgv('qemu+ssh://admin@kvm1/system', '0123456789abcdef0123456789abcdef') },
     // Not a builder function: the extend wizard's fixed argv (components/wizards/actions.ts).
     { from: 'lvmconfig', argv: [...LVMCONFIG_AUTOEXTEND_ARGV] },
   ];

@@ -21,7 +21,7 @@
  */
 import { createHash } from 'node:crypto';
 import { shellQuote } from './quote';
-import { inventoryScript } from '@/lib/inventory/batch';
+import { inventoryLoopScript, inventoryScript } from '@/lib/inventory/batch';
 import { lvsArgv, vgsArgv, LVS_FIELDS, PVS_FIELDS, VGS_FIELDS, LV_TIME_FORMAT } from '@/lib/lvm/commands';
 import { RESERVED_LV_PREFIXES, RESERVED_LV_SUBSTRINGS, validateLvName, validateLvmTag, validateVgName } from '@/lib/lvm/names';
 import { DM_POLL_LOOP, dmStatusArgv } from '@/lib/dm/commands';
@@ -292,6 +292,8 @@ const BASE_VERBS: readonly Verb[] = [
   { name: 'inventory', els: inventoryFull(false) },
   { name: 'inventory-agents', els: inventoryFull(true) },
   { name: 'inventory-volume', els: inventoryVolume() },
+  // The full read as a loop (lib/inventory/collect.ts FullReadStream): its URI and the hex id of its files.
+  { name: 'inventory-loop', els: sh(inventoryLoopScript({ vgs: vgsArgv(), lvs: lvsArgv(), dm: dmStatusArgv() }), arg('uri'), arg('nonce')) },
   // lvm2 reports and changes (lib/lvm/commands.ts, lib/backup/commands.ts)
   { name: 'vgs', els: ['vgs', ...REPORT, '-o', VGS_FIELDS.join(','), opt(arg('vg'))] },
   { name: 'lvs', els: [...LVS, opt(arg('vg'))] },

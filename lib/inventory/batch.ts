@@ -234,3 +234,102 @@ export function parseAgents(stdout: string): Set<string> {
   }
   return connected;
 }
+
+// ---- the full read on a long-lived loop (issue 15: the full refresh at what its commands cost) ---------------------
+
+/** A domain UUID as a sh `case` pattern (lowercase, 8-4-4-4-12), as the host helper checks one. */
+const HEX = '[0-9a-f]';
+export const UUID_CASE = `${HEX.repeat(8)}-${HEX.repeat(4)}-${HEX.repeat(4)}-${HEX.repeat(4)}-${HEX.repeat(12)}`;
+
+/** The sections the loop may print (each has its four files, made once when the loop starts). */
+const LOOP_SECTIONS = ['vgs', 'lvs', 'dm', 'virsh', 'uuids', 'agents', 'virsh-absent'] as const;
+
+/**
+ * The full read as a loop (FullReadStream, on a RequestLoop): the same commands and the same sections as
+ * inventoryScript, for every request line
+ *     full NONCE first                 (no domain known yet: list them, then read each one's XML)
+ *     full NONCE known [UUID ...]      (the agent channels of these domains, read by the one virsh)
+ * then "@@cowherd-NONCE.end STATUS" on a line of its own. Anything else on stdin ends the loop, as does its end.
+ *
+ * What it saves against the one-shot script: the ssh session, the login shell and the host helper of every read
+ * (the loop pays them once an hour), and the background `rm` of the section files, which are made once when the
+ * loop starts (with noclobber: never a file someone else placed) and rewritten by each read; they are removed when
+ * the loop ends. The nonce of each read comes on stdin (never in an argv another user could read with ps), is
+ * checked as 32 hex digits, and frames that read's answer as in inventoryScript. The domain UUIDs are checked word
+ * by word against UUID_CASE before any reaches virsh's command parser; the URI is the loop's argument (the host
+ * helper checks it as it checks the one-shot read's).
+ */
+export function inventoryLoopScript(spec: { vgs: readonly string[]; lvs: readonly string[]; dm: readonly string[] }): string {
+  const files = LOOP_SECTIONS.flatMap((n) => ['ho', 'o', 'he', 'e'].map((x) => `"$p.${n}.${x}"`)).join(' ');
+  const marker = (part: VirshPart) => `echo ${SECTION}-$k:${part}`;
+  const head = `${marker('domstats')}; domstats --state --block; ${marker('uuids')}; list --all --uuid --name`;
+  return [
+    'set -u',
+    'set -f',
+    'umask 077',
+    'uri=$1',
+    'd=${TMPDIR:-/tmp}',
+    'case $d in /*) ;; *) d=/tmp;; esac',
+    'case $d in *[!A-Za-z0-9/._-]*) d=/tmp;; esac',
+    // The loop's own prefix ($2: hex, checked by the host helper, only a name: the files are made with noclobber).
+    'case $2 in ""|*[!0-9a-f]*) exit 2;; esac',
+    'p=$d/cowherd-inv.$2',
+    // Made with noclobber (a file already there fails, and only the files made so far are removed), by `true`: a
+    // failed redirection of a special builtin such as `:` would end the shell before `|| exit 3`.
+    'set -C',
+    'm=""',
+    `for f in ${files}; do true 2>/dev/null >"$f" || { rm -f $m; exit 3; }; m="$m $f"; done`,
+    'set +C',
+    `trap 'rm -f ${files}' EXIT`,
+    "trap 'exit 129' HUP",
+    "trap 'exit 141' PIPE",
+    "trap 'exit 143' TERM",
+    // sec NAME CMD...: CMD's stdout and stderr in $p.NAME.o/.e (our own files, rewritten), and the two headers.
+    `sec() { n=$1; shift; "$@" </dev/null >|"$p.$n.o" 2>|"$p.$n.e"; r=$?; ` +
+      `printf '${SECTION}-%s %s o %s\\n' "$k" "$n" "$r" >|"$p.$n.ho"; printf '${SECTION}-%s %s e\\n' "$k" "$n" >|"$p.$n.he"; }`,
+    `out() { f=""; for n; do f="$f $p.$n.ho $p.$n.o $p.$n.he $p.$n.e"; done; cat $f; printf '${SECTION}-%s.end %s\\n' "$k" "$?"; }`,
+    'while read -r req k how rest; do',
+    '  case $req in full) ;; *) exit 2;; esac',
+    '  case $k in *[!0-9a-f]*) exit 2;; esac',
+    '  [ ${#k} -eq 32 ] || exit 2',
+    '  b=""',
+    '  case $how in',
+    '    first) [ -z "$rest" ] || exit 2;;',
+    `    known) for u in $rest; do case $u in ${UUID_CASE}) b="$b echo @@dom $u; dumpxml $u;";; *) exit 2;; esac; done;;`,
+    '    *) exit 2;;',
+    '  esac',
+    `  sec vgs ${shellJoin(spec.vgs)} &`,
+    `  sec lvs ${shellJoin(spec.lvs)} &`,
+    `  sec dm ${shellJoin(spec.dm)} &`,
+    '  if ! command -v virsh >/dev/null 2>&1; then wait; sec virsh-absent true; out vgs lvs dm virsh-absent; continue; fi',
+    '  if [ "$how" = known ]; then',
+    `    sec virsh virsh --connect "$uri" "${head}; ${marker('agents')}; $b echo @@end" &`,
+    '    wait',
+    '    out vgs lvs dm virsh',
+    '    continue',
+    '  fi',
+    `  sec virsh virsh --connect "$uri" "${head}" &`,
+    '  {',
+    '    sec uuids virsh -q --connect "$uri" list --all --uuid --name',
+    '    while read -r u _; do',
+    `      case $u in ${UUID_CASE}) b="$b echo @@dom $u; dumpxml $u;";; esac`,
+    '    done <"$p.uuids.o"',
+    '    sec agents virsh --connect "$uri" "$b echo @@end"',
+    '  } &',
+    '  wait',
+    '  out vgs lvs dm virsh uuids agents',
+    'done',
+  ].join('\n');
+}
+
+/** A full-read request line for the loop (agentUuids as in BatchSpec: undefined at the first read). */
+export function inventoryLoopRequest(nonce: string, agentUuids?: readonly string[]): string {
+  if (!/^[0-9a-f]{32}$/.test(nonce)) throw new Error('inventory loop: invalid nonce');
+  if (agentUuids === undefined) return `full ${nonce} first`;
+  return ['full', nonce, 'known', ...agentUuids.filter((u) => UUID.test(u))].join(' ');
+}
+
+/** The end of one answer on the loop. */
+export function inventoryLoopEnd(nonce: string): RegExp {
+  return new RegExp(`${SECTION}-${nonce}\\.end (\\d+)\\n`);
+}

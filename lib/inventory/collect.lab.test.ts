@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { labRunner } from '@/lib/test/lab';
-import { collectFullRead } from './collect';
+import { labHelperRunner, labRunner } from '@/lib/test/lab';
+import { collectFullRead, FullReadStream } from './collect';
 
 // The full read against the real lab: one virsh batch, nonce framing, and nothing left in the host's /tmp.
 describe('full read on the lab', () => {
@@ -21,5 +21,32 @@ describe('full read on the lab', () => {
     await new Promise((res) => setTimeout(res, 3000));
     const left = (await r.run(['sh', '-c', 'ls /tmp | grep -c "^cowherd-inv\\." || true'])).stdout.trim();
     expect(left).toBe('0');
+  }, 120_000);
+
+  it('the full-read loop through the host helper answers as the one-shot read does, and leaves no file', async () => {
+    const r = labRunner();
+    const helper = labHelperRunner();
+    const stream = new FullReadStream(helper);
+    const files = async () => Number((await r.run(['sh', '-c', 'ls /tmp | grep -c "^cowherd-inv\\." || true'])).stdout.trim());
+    try {
+      const once = await collectFullRead('lab', helper);
+      const first = await collectFullRead('lab', helper, 60_000, 'qemu:///system', undefined, stream);
+      const running = first.inventory.domains.filter((d) => d.state === 'running').flatMap((d) => (d.uuid ? [d.uuid] : []));
+      const later = await collectFullRead('lab', helper, 60_000, 'qemu:///system', running, stream);
+      const view = (i: typeof first.inventory) => [i.libvirt, i.lvs.map((l) => `${l.vg}/${l.name}:${l.kind}`), i.domains.map((d) => [d.name, d.uuid, d.state, d.agent, d.disks.length])];
+      expect(view(first.inventory)).toEqual(view(once.inventory));
+      expect(view(later.inventory)).toEqual(view(once.inventory));
+      expect(first.dm?.key).toBe(once.dm?.key);
+      expect(later.dm?.key).toBe(once.dm?.key);
+      // One loop on the host (started by the helper), its files kept while it runs: 7 sections x 4.
+      const loops = (await r.run(['sh', '-c', "ps -eo args | grep -c '^sh -c set -u' || true"])).stdout.trim();
+      expect(Number(loops)).toBeGreaterThanOrEqual(1);
+      expect(await files()).toBeGreaterThanOrEqual(28);
+    } finally {
+      stream.close();
+    }
+    // The loop removes its files when its stdin closes.
+    for (let i = 0; i < 20 && (await files()) > 0; i++) await new Promise((res) => setTimeout(res, 500));
+    expect(await files()).toBe(0);
   }, 120_000);
 });

@@ -7,7 +7,8 @@ import { applyFill, knownLvs } from '@/lib/dm/apply';
 import { lvsArgv, vgsArgv } from '@/lib/lvm/commands';
 import { buildLvmModel } from '@/lib/lvm/model';
 import { parseLvs, parseVgs } from '@/lib/lvm/reports';
-import { inventoryScript, newNonce, parseAgents, parseUuidNames, splitSections, splitVirshBatch, type Section } from './batch';
+import { RequestLoop } from '@/lib/host/request-loop';
+import { inventoryLoopEnd, inventoryLoopRequest, inventoryLoopScript, inventoryScript, newNonce, parseAgents, parseUuidNames, splitSections, splitVirshBatch, type Section } from './batch';
 import type { Inventory } from './types';
 
 /** The default connection URI (scripts/bench.ts reads it from here). */
@@ -16,6 +17,36 @@ export const LIBVIRT_URI = DEFAULT_LIBVIRT_URI;
 /** The one remote execution of an inventory read, on the host's libvirt connection (config `libvirtUri`). */
 export function inventoryArgv(libvirtUri: string = DEFAULT_LIBVIRT_URI, agentUuids?: readonly string[], nonce = newNonce()): string[] {
   return ['sh', '-c', inventoryScript({ vgs: vgsArgv(), lvs: lvsArgv(), libvirtUri, dm: dmStatusArgv(), agentUuids, nonce })];
+}
+
+/** The full read as a long-lived loop on the host (see inventoryLoopScript). */
+export const INVENTORY_LOOP = inventoryLoopScript({ vgs: vgsArgv(), lvs: lvsArgv(), dm: dmStatusArgv() });
+
+/** The loop's argv: its libvirt URI and the hex id that names its section files. */
+export function inventoryLoopArgv(libvirtUri: string = DEFAULT_LIBVIRT_URI, id = newNonce()): string[] {
+  return ['sh', '-c', INVENTORY_LOOP, 'sh', libvirtUri, id];
+}
+
+/**
+ * An ssh host's full reads over one open channel (INVENTORY_LOOP on a RequestLoop): the ssh session, the login
+ * shell and the host helper are paid once an hour instead of at every read, and the section files are made once.
+ * collectFullRead falls back to the one-shot script when the loop fails.
+ */
+export class FullReadStream {
+  private readonly loop: RequestLoop;
+
+  constructor(runner: HostRunner, libvirtUri: string = DEFAULT_LIBVIRT_URI, maxAgeMs = 3_600_000) {
+    this.loop = new RequestLoop(runner, () => inventoryLoopArgv(libvirtUri), maxAgeMs);
+  }
+
+  /** One full read's framed answer (as the one-shot script prints it), with this nonce. */
+  read(nonce: string, agentUuids: readonly string[] | undefined, timeoutMs: number): Promise<string> {
+    return this.loop.request({ line: inventoryLoopRequest(nonce, agentUuids), end: inventoryLoopEnd(nonce), label: ['inventory'] }, timeoutMs);
+  }
+
+  close(): void {
+    this.loop.close();
+  }
 }
 
 export class InventoryError extends Error {
@@ -150,13 +181,25 @@ export async function collectFullRead(
   libvirtUri: string = DEFAULT_LIBVIRT_URI,
   /** The domains that ran at the last read (see BatchSpec.agentUuids). */
   agentUuids?: readonly string[],
+  /** The host's full-read loop (ssh hosts): tried first; when it fails, the one-shot script runs. */
+  stream?: FullReadStream,
 ): Promise<FullRead> {
   const started = new Date();
   const t0 = performance.now();
   const nonce = newNonce();
-  const r = await runRead(runner, inventoryArgv(libvirtUri, agentUuids, nonce), timeoutMs);
+  let stdout: string | undefined;
+  if (stream) {
+    try {
+      stdout = await stream.read(nonce, agentUuids, timeoutMs);
+    } catch (e) {
+      stream.close();
+      // A host that did not answer in time would not answer the one-shot script sooner.
+      if (e instanceof CommandError && e.failure === 'timeout') throw new CommandError({ ...e, message: inventoryFailure(e, timeoutMs) });
+    }
+  }
+  stdout ??= (await runRead(runner, inventoryArgv(libvirtUri, agentUuids, nonce), timeoutMs)).stdout;
   // collectedAt is when the read started: the data is at least that fresh.
-  return parseFullRead(hostId, r.stdout, performance.now() - t0, started, nonce);
+  return parseFullRead(hostId, stdout, performance.now() - t0, started, nonce);
 }
 
 /** Run a read; a failure says why in the words a banner shows (inventoryFailure), never the script itself. */

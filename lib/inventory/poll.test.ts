@@ -77,6 +77,36 @@ describe('pollHost', () => {
     expect(snap()?.cowPercent).toBe(79.35);
   });
 
+  it("a long full read takes the time of the newer poll whose fill it keeps: the host's figures never look older", async () => {
+    settings.COWHERD_INVENTORY_MS = 0;
+    const readStart = Date.now();
+    expect(await pollHost('lab')).toBe('fast, full read started');
+    await new Promise((r) => setTimeout(r, 20));
+    dmText = DM.replace('snapshot 6184/16384 40', 'snapshot 13000/16384 40');
+    const before = Date.now();
+    expect(await pollHost('lab')).toBe('fast');
+    const pollAt = Date.parse(lastInventory('lab')!.collectedAt);
+    expect(pollAt).toBeGreaterThanOrEqual(before);
+    // The read ends (seconds later on a busy host) with what lvs saw at its start, stamped with that start.
+    reads[1]?.resolve({ inventory: { ...inventoryAt(readStart), fullReadAt: new Date(readStart).toISOString() }, dm: dmOf(DM) });
+    await flush();
+    expect(snap()?.cowPercent).toBe(79.35);
+    expect(Date.parse(lastInventory('lab')!.collectedAt)).toBe(pollAt);
+    expect(lastInventory('lab')!.fullReadAt).toBe(new Date(readStart).toISOString());
+  });
+
+  it('a full read that saw another device set than the newer poll keeps its own time', async () => {
+    settings.COWHERD_INVENTORY_MS = 0;
+    const readStart = Date.now();
+    expect(await pollHost('lab')).toBe('fast, full read started');
+    await new Promise((r) => setTimeout(r, 20));
+    expect(await pollHost('lab')).toBe('fast');
+    const resized = DM.replace('0 32768 snapshot 6184/16384 40', '0 65536 snapshot 6184/32768 40');
+    reads[1]?.resolve({ inventory: inventoryAt(readStart), dm: dmOf(resized) });
+    await flush();
+    expect(Date.parse(lastInventory('lab')!.collectedAt)).toBe(readStart);
+  });
+
   it('waits for a full read when the device set changed (only lvm2 can name a new device)', async () => {
     settings.COWHERD_INVENTORY_MS = 0;
     dmText = DM;

@@ -7,7 +7,7 @@ import { applyFill, knownLvs } from '@/lib/dm/apply';
 import { dmStatusArgv } from '@/lib/dm/commands';
 import { DmPollStream } from '@/lib/dm/poll-stream';
 import { deviceSetKey, fillFromDm, parseDmsetupStatusVerbose, type DmDevice, type DmInfo } from '@/lib/dm/status';
-import { collectFullRead, collectVolume, runRead, type DmAtFullRead } from './collect';
+import { collectFullRead, collectVolume, FullReadStream, runRead, type DmAtFullRead } from './collect';
 import { CommandError, type HostRunner } from '@/lib/host/types';
 import type { HostStatus, Inventory } from './types';
 
@@ -25,6 +25,8 @@ interface HostState {
   lastFreshStart?: number;
   /** The host's dm poll loop over one open ssh channel (ssh hosts only). */
   stream?: DmPollStream;
+  /** The host's full-read loop over another open ssh channel (ssh hosts only). */
+  fullStream?: FullReadStream;
   /** The newest published poll (device-mapper figures and when it started), for a full read that ends after it. */
   lastPoll?: { devices: DmDevice[]; info: DmInfo[]; startedAt: number };
 }
@@ -83,14 +85,13 @@ export async function refreshInventory(hostId: string, maxAgeMs = 1000): Promise
   const started = Date.now();
   // The agent channels of the guests that ran at the last read are read alongside the rest (see batch.ts).
   const agentUuids = s.last?.domains.filter((d) => d.state === 'running' || d.state === 'paused').flatMap((d) => (d.uuid ? [d.uuid] : []));
-  const p = collectFullRead(hostId, runnerFor(host), readTimeoutMs(), host.libvirtUri, agentUuids)
+  const runner = runnerFor(host);
+  const stream = runner.transport === 'ssh' ? (s.fullStream ??= new FullReadStream(runner, host.libvirtUri)) : undefined;
+  const p = collectFullRead(hostId, runner, readTimeoutMs(), host.libvirtUri, agentUuids, stream)
     .then(({ inventory, dm }) => {
       s.dm = dm;
       s.fullAt = started;
-      // A poll that started after this read did and was published meanwhile has the newer fill: keep it, so the
-      // figures (COW history, alerts) never step back to what lvs saw at the start of a long read.
-      const poll = s.lastPoll;
-      const next = poll && poll.startedAt > started ? { ...applyFill(inventory, fillFromDm(poll.devices, poll.info, knownLvs(inventory)), inventory.collectedAt), durationMs: inventory.durationMs } : inventory;
+      const next = withNewerPoll(inventory, dm, s.lastPoll, started);
       publish(s, next);
       return next;
     })
@@ -103,6 +104,20 @@ export async function refreshInventory(hostId: string, maxAgeMs = 1000): Promise
     });
   s.inflight = p;
   return p;
+}
+
+/**
+ * A poll that started after a full read did and was published meanwhile has the newer fill: the read keeps it, so
+ * the figures (COW history, alerts) never step back to what lvs saw at the start of a long read. When that poll saw
+ * the same device set as the read, the figures are the poll's and so is their time (collectedAt): a read that took
+ * seconds on a busy host does not make the host's figures look that much older than they are. (With another device
+ * set the poll's time is not claimed: the next poll reads in full anyway.)
+ */
+export function withNewerPoll(inventory: Inventory, dm: DmAtFullRead | null, poll: HostState['lastPoll'], started: number): Inventory {
+  if (!poll || poll.startedAt <= started) return inventory;
+  const sameSet = dm !== null && deviceSetKey(poll.devices, poll.info) === dm.key;
+  const at = sameSet ? new Date(poll.startedAt).toISOString() : inventory.collectedAt;
+  return { ...applyFill(inventory, fillFromDm(poll.devices, poll.info, knownLvs(inventory)), at), durationMs: inventory.durationMs };
 }
 
 const readTimeoutMs = () => Math.min(env().COWHERD_COMMAND_TIMEOUT_S * 1000, 60_000);
