@@ -256,7 +256,7 @@ function template(script: string, refs: Record<string, string>): El {
 
 const AGENT_FRAGMENT = `echo @@dom ${S_UUID}; dumpxml ${S_UUID}; `;
 const inventoryFull = (agents: boolean): El[] => {
-  let script = inventoryScript({ vgs: vgsArgv(), lvs: lvsArgv(), libvirtUri: S_URI, dm: dmStatusArgv(), nonce: S_NONCE, ...(agents ? { agentUuids: [S_UUID] } : {}) });
+  let script = inventoryScript({ vgs: vgsArgv(), lvs: lvsArgv(), libvirtUri: S_URI, nonce: S_NONCE, ...(agents ? { agentUuids: [S_UUID] } : {}) });
   if (agents) {
     if (script.split(AGENT_FRAGMENT).length !== 2) throw new Error('verbs: the inventory script changed shape (agent batch)');
     script = script.replace(AGENT_FRAGMENT, '\u0001AGENTS\u0001');
@@ -293,7 +293,7 @@ const BASE_VERBS: readonly Verb[] = [
   { name: 'inventory-agents', els: inventoryFull(true) },
   { name: 'inventory-volume', els: inventoryVolume() },
   // The full read as a loop (lib/inventory/collect.ts FullReadStream): its URI and the hex id of its files.
-  { name: 'inventory-loop', els: sh(inventoryLoopScript({ vgs: vgsArgv(), lvs: lvsArgv(), dm: dmStatusArgv() }), arg('uri'), arg('nonce')) },
+  { name: 'inventory-loop', els: sh(inventoryLoopScript({ vgs: vgsArgv(), lvs: lvsArgv() }), arg('uri'), arg('nonce')) },
   // lvm2 reports and changes (lib/lvm/commands.ts, lib/backup/commands.ts)
   { name: 'vgs', els: ['vgs', ...REPORT, '-o', VGS_FIELDS.join(','), opt(arg('vg'))] },
   { name: 'lvs', els: [...LVS, opt(arg('vg'))] },

@@ -242,11 +242,11 @@ const HEX = '[0-9a-f]';
 export const UUID_CASE = `${HEX.repeat(8)}-${HEX.repeat(4)}-${HEX.repeat(4)}-${HEX.repeat(4)}-${HEX.repeat(12)}`;
 
 /** The sections the loop may print (each has its four files, made once when the loop starts). */
-const LOOP_SECTIONS = ['vgs', 'lvs', 'dm', 'virsh', 'uuids', 'agents', 'virsh-absent'] as const;
+const LOOP_SECTIONS = ['vgs', 'lvs', 'virsh', 'uuids', 'agents', 'virsh-absent'] as const;
 
 /**
  * The full read as a loop (FullReadStream, on a RequestLoop): the same commands and the same sections as
- * inventoryScript, for every request line
+ * inventoryScript (without `dm`: see refreshInventory in lib/inventory/service.ts), for every request line
  *     full NONCE first                 (no domain known yet: list them, then read each one's XML)
  *     full NONCE known [UUID ...]      (the agent channels of these domains, read by the one virsh)
  * then "@@cowherd-NONCE.end STATUS" on a line of its own. Anything else on stdin ends the loop, as does its end.
@@ -259,7 +259,7 @@ const LOOP_SECTIONS = ['vgs', 'lvs', 'dm', 'virsh', 'uuids', 'agents', 'virsh-ab
  * by word against UUID_CASE before any reaches virsh's command parser; the URI is the loop's argument (the host
  * helper checks it as it checks the one-shot read's).
  */
-export function inventoryLoopScript(spec: { vgs: readonly string[]; lvs: readonly string[]; dm: readonly string[] }): string {
+export function inventoryLoopScript(spec: { vgs: readonly string[]; lvs: readonly string[] }): string {
   const files = LOOP_SECTIONS.flatMap((n) => ['ho', 'o', 'he', 'e'].map((x) => `"$p.${n}.${x}"`)).join(' ');
   const marker = (part: VirshPart) => `echo ${SECTION}-$k:${part}`;
   const head = `${marker('domstats')}; domstats --state --block; ${marker('uuids')}; list --all --uuid --name`;
@@ -300,12 +300,11 @@ export function inventoryLoopScript(spec: { vgs: readonly string[]; lvs: readonl
     '  esac',
     `  sec vgs ${shellJoin(spec.vgs)} &`,
     `  sec lvs ${shellJoin(spec.lvs)} &`,
-    `  sec dm ${shellJoin(spec.dm)} &`,
-    '  if ! command -v virsh >/dev/null 2>&1; then wait; sec virsh-absent true; out vgs lvs dm virsh-absent; continue; fi',
+    '  if ! command -v virsh >/dev/null 2>&1; then wait; sec virsh-absent true; out vgs lvs virsh-absent; continue; fi',
     '  if [ "$how" = known ]; then',
     `    sec virsh virsh --connect "$uri" "${head}; ${marker('agents')}; $b echo @@end" &`,
     '    wait',
-    '    out vgs lvs dm virsh',
+    '    out vgs lvs virsh',
     '    continue',
     '  fi',
     `  sec virsh virsh --connect "$uri" "${head}" &`,
@@ -317,7 +316,7 @@ export function inventoryLoopScript(spec: { vgs: readonly string[]; lvs: readonl
     '    sec agents virsh --connect "$uri" "$b echo @@end"',
     '  } &',
     '  wait',
-    '  out vgs lvs dm virsh uuids agents',
+    '  out vgs lvs virsh uuids agents',
     'done',
   ].join('\n');
 }

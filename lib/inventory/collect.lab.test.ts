@@ -11,7 +11,6 @@ describe('full read on the lab', () => {
     const web01 = first.inventory.domains.find((d) => d.name === 'web01');
     expect(web01?.uuid).toMatch(/^[0-9a-f-]{36}$/);
     expect(web01?.disks.map((d) => `${d.vg}/${d.lv}`)).toContain('vg0/web');
-    expect(first.dm?.devices.length).toBeGreaterThan(0);
     const running = first.inventory.domains.filter((d) => d.state === 'running').flatMap((d) => (d.uuid ? [d.uuid] : []));
     const later = await collectFullRead('lab', r, 60_000, 'qemu:///system', running);
     const view = (i: typeof first.inventory) => i.domains.map((d) => [d.name, d.uuid, d.state, d.agent, d.disks.length]);
@@ -36,12 +35,10 @@ describe('full read on the lab', () => {
       const view = (i: typeof first.inventory) => [i.libvirt, i.lvs.map((l) => `${l.vg}/${l.name}:${l.kind}`), i.domains.map((d) => [d.name, d.uuid, d.state, d.agent, d.disks.length])];
       expect(view(first.inventory)).toEqual(view(once.inventory));
       expect(view(later.inventory)).toEqual(view(once.inventory));
-      expect(first.dm?.key).toBe(once.dm?.key);
-      expect(later.dm?.key).toBe(once.dm?.key);
-      // One loop on the host (started by the helper), its files kept while it runs: 7 sections x 4.
+      // One loop on the host (started by the helper), its files kept while it runs: 6 sections x 4.
       const loops = (await r.run(['sh', '-c', "ps -eo args | grep -c '^sh -c set -u' || true"])).stdout.trim();
       expect(Number(loops)).toBeGreaterThanOrEqual(1);
-      expect(await files()).toBeGreaterThanOrEqual(28);
+      expect(await files()).toBeGreaterThanOrEqual(24);
     } finally {
       stream.close();
     }

@@ -1,7 +1,6 @@
 import { CommandError, type HostRunner } from '@/lib/host/types';
 import { DEFAULT_LIBVIRT_URI } from '@/lib/libvirt/commands';
 import { domainsFromDomstats } from '@/lib/libvirt/parse';
-import { dmStatusArgv } from '@/lib/dm/commands';
 import { deviceSetKey, fillFromDm, parseDmsetupStatusVerbose, type DmDevice, type DmInfo } from '@/lib/dm/status';
 import { applyFill, knownLvs } from '@/lib/dm/apply';
 import { lvsArgv, vgsArgv } from '@/lib/lvm/commands';
@@ -16,11 +15,11 @@ export const LIBVIRT_URI = DEFAULT_LIBVIRT_URI;
 
 /** The one remote execution of an inventory read, on the host's libvirt connection (config `libvirtUri`). */
 export function inventoryArgv(libvirtUri: string = DEFAULT_LIBVIRT_URI, agentUuids?: readonly string[], nonce = newNonce()): string[] {
-  return ['sh', '-c', inventoryScript({ vgs: vgsArgv(), lvs: lvsArgv(), libvirtUri, dm: dmStatusArgv(), agentUuids, nonce })];
+  return ['sh', '-c', inventoryScript({ vgs: vgsArgv(), lvs: lvsArgv(), libvirtUri, agentUuids, nonce })];
 }
 
 /** The full read as a long-lived loop on the host (see inventoryLoopScript). */
-export const INVENTORY_LOOP = inventoryLoopScript({ vgs: vgsArgv(), lvs: lvsArgv(), dm: dmStatusArgv() });
+export const INVENTORY_LOOP = inventoryLoopScript({ vgs: vgsArgv(), lvs: lvsArgv() });
 
 /** The loop's argv: its libvirt URI and the hex id that names its section files. */
 export function inventoryLoopArgv(libvirtUri: string = DEFAULT_LIBVIRT_URI, id = newNonce()): string[] {
@@ -73,8 +72,12 @@ export interface DmAtFullRead {
 
 export interface FullRead {
   inventory: Inventory;
-  /** null when the host has no dmsetup (or it failed): such a host is read in full at every poll. */
-  dm: DmAtFullRead | null;
+  /**
+   * Device-mapper's view of the same moment when the answer has a `dm` section (recorded output, the script with
+   * BatchSpec.dm); null when that section failed; absent when there is none. Cowherd's own reads have none: the
+   * monitor takes its baseline from a poll started before the read (see refreshInventory).
+   */
+  dm?: DmAtFullRead | null;
 }
 
 /** Turn the output of the inventory script into an Inventory (pure: unit-tested on recorded output). */
@@ -133,6 +136,7 @@ export function parseFullRead(host: string, stdout: string, durationMs: number, 
     fullReadAt: collectedAt.toISOString(),
     durationMs: Math.round(durationMs),
   };
+  if (!sections.has('dm')) return { inventory };
   const dm = parseDmSection(sections.get('dm'));
   // lvs and dmsetup ran at the same time; a fill that moved between the two is taken from dmsetup, so that the
   // next poll's figures continue from the same source.
@@ -173,7 +177,7 @@ export async function collectInventory(
   return (await collectFullRead(hostId, runner, timeoutMs, libvirtUri)).inventory;
 }
 
-/** A full read: one remote execution of vgs, lvs, dmsetup and virsh. */
+/** A full read: one remote execution of vgs, lvs and virsh (on the host's loop when there is one). */
 export async function collectFullRead(
   hostId: string,
   runner: HostRunner,

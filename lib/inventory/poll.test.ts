@@ -17,15 +17,23 @@ const dmOf = (text: string) => {
   return { ...p, key: deviceSetKey(p.devices, p.info) };
 };
 
-const reads: { resolve: (r: { inventory: Inventory; dm: ReturnType<typeof dmOf> }) => void }[] = [];
+const reads: { resolve: (r: { inventory: Inventory; dm?: ReturnType<typeof dmOf> }) => void }[] = [];
+/** The order of host reads: 'dm' (a poll) and 'full'. */
+const calls: string[] = [];
 let dmText = DM;
 const settings = { COWHERD_COMMAND_TIMEOUT_S: 60, COWHERD_POLL_MS: 5000, COWHERD_INVENTORY_MS: 60_000 };
 vi.mock('@/lib/config/hosts', () => ({ config: () => ({ hosts: [{ id: 'lab' }] }) }));
 vi.mock('@/lib/host', () => ({ runnerFor: () => ({}) }));
 vi.mock('@/lib/env', () => ({ env: () => settings }));
 vi.mock('./collect', () => ({
-  collectFullRead: () => new Promise((resolve) => reads.push({ resolve })),
-  runRead: () => Promise.resolve({ stdout: dmText, stderr: '', exitCode: 0 }),
+  collectFullRead: () => {
+    calls.push('full');
+    return new Promise((resolve) => reads.push({ resolve }));
+  },
+  runRead: () => {
+    calls.push('dm');
+    return Promise.resolve({ stdout: dmText, stderr: '', exitCode: 0 });
+  },
 }));
 
 const { pollHost, lastInventory } = await import('./service');
@@ -40,6 +48,7 @@ const settled = async <T,>(p: Promise<T>) => {
 
 beforeEach(async () => {
   reads.length = 0;
+  calls.length = 0;
   dmText = DM;
   settings.COWHERD_INVENTORY_MS = 60_000;
   (globalThis as { __cowherdInventory?: Map<string, unknown> }).__cowherdInventory?.clear();
@@ -117,5 +126,57 @@ describe('pollHost', () => {
     expect(reads).toHaveLength(2); // joined the read in flight, no third one
     reads[1]?.resolve({ inventory: inventoryAt(Date.now()), dm: dmOf(dmText) });
     expect(await p).toBe('full: joined a read in flight');
+  });
+});
+
+// Cowherd's own full reads have no dm section (vgs, lvs and virsh only): the device set the polls compare with is
+// that of a poll started before the read.
+describe('pollHost with full reads without a dm section', () => {
+  const firstRead = async () => {
+    (globalThis as { __cowherdInventory?: Map<string, unknown> }).__cowherdInventory?.clear();
+    calls.length = 0;
+    reads.length = 0;
+    const first = pollHost('lab');
+    await flush();
+    reads[0]?.resolve({ inventory: inventoryAt(Date.now()) });
+    expect(await first).toBe('full: first read');
+  };
+
+  it('the first read of a host is preceded by a poll, whose device set the next polls compare with', async () => {
+    await firstRead();
+    expect(calls).toEqual(['dm', 'full']);
+    dmText = DM.replace('snapshot 6184/16384 40', 'snapshot 12000/16384 40');
+    expect(await pollHost('lab')).toBe('fast');
+    expect(snap()?.cowPercent).toBe(73.24);
+    expect(calls).toEqual(['dm', 'full', 'dm']);
+  });
+
+  it('a changed device set is read in full once, with the poll that saw it as the new baseline', async () => {
+    await firstRead();
+    dmText = DM.replace('0 32768 snapshot 6184/16384 40', '0 65536 snapshot 6184/32768 40'); // resized
+    const p = pollHost('lab');
+    await flush();
+    reads[1]?.resolve({ inventory: inventoryAt(Date.now()) });
+    expect(await p).toBe('full: device set changed');
+    // The same set at the next polls: no more full reads.
+    expect(await pollHost('lab')).toBe('fast');
+    expect(await pollHost('lab')).toBe('fast');
+    expect(calls).toEqual(['dm', 'full', 'dm', 'full', 'dm', 'dm']);
+  });
+
+  it('a change after the baseline poll, even one the read already saw, is read again: never missed', async () => {
+    await firstRead();
+    settings.COWHERD_INVENTORY_MS = 0;
+    expect(await pollHost('lab')).toBe('fast, full read started');
+    // The device set changes while that read runs (lvs may or may not have seen it).
+    dmText = DM.replace('0 32768 snapshot 6184/16384 40', '0 65536 snapshot 6184/32768 40');
+    reads[1]?.resolve({ inventory: inventoryAt(Date.now()) });
+    await flush();
+    settings.COWHERD_INVENTORY_MS = 60_000;
+    const p = pollHost('lab');
+    await flush();
+    expect(reads).toHaveLength(3);
+    reads[2]?.resolve({ inventory: inventoryAt(Date.now()) });
+    expect(await p).toBe('full: device set changed');
   });
 });

@@ -11,6 +11,8 @@ vi.mock('./collect', () => ({
     new Promise<{ inventory: Inventory; dm: null }>((resolve) => {
       reads.push({ resolve: (inv) => resolve({ inventory: { ...inv, host }, dm: null }) });
     }),
+  // The baseline poll before a host's first read (an empty device set).
+  runRead: () => Promise.resolve({ stdout: '', stderr: '', exitCode: 0 }),
 }));
 
 const { freshInventoryForClient, FRESH_READ_INTERVAL_MS, refreshInventory } = await import('./service');
@@ -27,6 +29,7 @@ describe('?fresh=1 reads', () => {
   it('join the read in flight instead of starting their own', async () => {
     const T = Date.now();
     const callers = Array.from({ length: 20 }, () => freshInventoryForClient('lab', T));
+    await flush();
     expect(reads).toHaveLength(1);
     reads[0]?.resolve(inv(T));
     const results = await Promise.all(callers);
@@ -41,6 +44,7 @@ describe('?fresh=1 reads', () => {
   ])('at most one is started per host per interval (%i ms later: %i reads)', async (later, total) => {
     const T = Date.now();
     const first = freshInventoryForClient('lab', T);
+    await flush();
     reads[0]?.resolve(inv(T));
     await first;
     const second = freshInventoryForClient('lab', T + later);
@@ -54,6 +58,7 @@ describe('?fresh=1 reads', () => {
     const T = Date.now();
     void freshInventoryForClient('lab', T);
     void freshInventoryForClient('other', T);
+    await flush();
     expect(reads).toHaveLength(2);
     for (const r of reads) r.resolve(inv(T));
     await flush();
@@ -62,9 +67,11 @@ describe('?fresh=1 reads', () => {
   it('do not hold back the reads a job needs before acting (maxAgeMs = 0)', async () => {
     const T = Date.now();
     const fresh = freshInventoryForClient('lab', T);
+    await flush();
     reads[0]?.resolve(inv(T));
     await fresh;
     void refreshInventory('lab', 0);
+    await flush();
     expect(reads).toHaveLength(2);
     reads[1]?.resolve(inv(T));
     await flush();
