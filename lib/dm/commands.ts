@@ -7,7 +7,8 @@ export function dmStatusArgv(): string[] {
 }
 
 /**
- * A long-lived poll loop (DmPollStream): for every line "poll" on its stdin it runs `dmsetup status -v` and then
+ * A long-lived poll loop (DmPollStream): for every line "poll" on its stdin it runs `dmsetup status -v` ("status":
+ * `dmsetup status`, the same figures without each device's UUID, state and open count) and then
  * prints "@@cowherd-NONCE <exit code>" on a line of its own (after a newline: dmsetup's last line may lack one).
  * Anything else on stdin ends it, as does the end of stdin (Cowherd closed the channel or exited). One process
  * start per poll instead of a login shell, the host helper and dmsetup (each a process start over ssh).
@@ -17,6 +18,7 @@ export const DM_POLL_LOOP = `n=$1
 while read -r req; do
   case $req in
     poll) dmsetup status -v; printf '\\n@@cowherd-%s %s\\n' "$n" "$?" ;;
+    status) dmsetup status; printf '\\n@@cowherd-%s %s\\n' "$n" "$?" ;;
     *) exit 2 ;;
   esac
 done`;

@@ -6,11 +6,13 @@ import { LocalRunner } from '@/lib/host/local';
 import type { HostRunner, RunOptions } from '@/lib/host/types';
 import { DM_POLL_LOOP } from './commands';
 import { DmPollStream } from './poll-stream';
-import { parseDmsetupStatusVerbose } from './status';
+import { deviceSetKey, parseDmsetupStatusVerbose } from './status';
 
 // The poll loop run for real by /bin/sh on this machine, with a stand-in for dmsetup (this kernel has no
 // device-mapper) that prints output recorded in the lab, counts its runs, and fails or hangs when told to.
 const FIXTURE = path.join(import.meta.dirname, 'fixtures', 'dmsetup-status-verbose-mixed.txt');
+/** `dmsetup status` of the same moment. */
+const PLAIN = path.join(import.meta.dirname, 'fixtures', 'dmsetup-status-mixed.txt');
 let dir: string;
 let fake: string;
 let starts: string;
@@ -23,9 +25,14 @@ beforeAll(() => {
     fake,
     `#!/bin/sh
 echo run >>'${dir}/runs'
+echo "$*" >>'${dir}/args'
 [ -f '${dir}/hang' ] && sleep 30
 [ -f '${dir}/fail' ] && { echo 'device-mapper: failed' >&2; exit 1; }
-cat '${FIXTURE}'
+case "$*" in
+  'status -v') cat '${FIXTURE}' ;;
+  status) cat '${PLAIN}'; if [ -f '${dir}/extra' ]; then echo 'vg0-new: 0 8192 linear 254:0 2048'; fi ;;
+  *) exit 9 ;;
+esac
 `,
   );
   chmodSync(fake, 0o755);
@@ -35,6 +42,8 @@ afterEach(() => {
   rmSync(path.join(dir, 'hang'), { force: true });
   rmSync(path.join(dir, 'fail'), { force: true });
   rmSync(path.join(dir, 'runs'), { force: true });
+  rmSync(path.join(dir, 'args'), { force: true });
+  rmSync(path.join(dir, 'extra'), { force: true });
   rmSync(starts, { force: true });
 });
 
@@ -46,7 +55,7 @@ function runner(): HostRunner {
     transport: 'ssh',
     run: (argv: readonly string[], options?: RunOptions) => {
       expect(argv.slice(0, 3)).toEqual(['sh', '-c', DM_POLL_LOOP]);
-      const script = `echo start >>'${starts}'\n${DM_POLL_LOOP.replace('dmsetup status -v', `'${fake}' status -v`)}`;
+      const script = `echo start >>'${starts}'\n${DM_POLL_LOOP.replace('dmsetup status -v', `'${fake}' status -v`).replace('dmsetup status;', `'${fake}' status;`)}`;
       return local.run(['sh', '-c', script, ...argv.slice(3)], options);
     },
   };
@@ -114,6 +123,29 @@ describe('DmPollStream', () => {
     s.close();
     expect(await s.poll(10_000)).toContain('Name:');
     expect(count(starts)).toBe(2);
+    s.close();
+  });
+
+  it('read: -v first, then plain dmsetup status with the UUIDs it gave, the same device set and figures', async () => {
+    const s = new DmPollStream(runner());
+    const first = await s.read(10_000);
+    const second = await s.read(10_000);
+    expect([first.verbose, second.verbose]).toEqual([true, false]);
+    expect(readFileSync(path.join(dir, 'args'), 'utf8').split('\n').filter(Boolean)).toEqual(['status -v', 'status']);
+    expect(deviceSetKey(second.devices, second.info)).toBe(deviceSetKey(first.devices, first.info));
+    expect(second.devices).toEqual(first.devices);
+    expect(second.info.find((i) => i.name === 'vg0-my--lv--snap')?.uuid).toMatch(/^LVM-/);
+    s.close();
+  });
+
+  it('read: a device it has no UUID for, or verbose: true, polls with -v', async () => {
+    const s = new DmPollStream(runner());
+    await s.read(10_000);
+    writeFileSync(path.join(dir, 'extra'), '');
+    const r = await s.read(10_000);
+    expect(r.verbose).toBe(true);
+    expect(await s.read(10_000, { verbose: true })).toMatchObject({ verbose: true });
+    expect(readFileSync(path.join(dir, 'args'), 'utf8').split('\n').filter(Boolean)).toEqual(['status -v', 'status', 'status -v', 'status -v']);
     s.close();
   });
 });

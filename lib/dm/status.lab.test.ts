@@ -30,6 +30,11 @@ describe('device-mapper fast path on the lab', () => {
         const p = parseDmsetupStatusVerbose(await stream.poll(60_000));
         expect(deviceSetKey(p.devices, p.info)).toBe(deviceSetKey(once.devices, once.info));
       }
+      // read(): -v once, then plain `dmsetup status` with those UUIDs: the same device set.
+      const v = await stream.read(60_000);
+      const plain = await stream.read(60_000);
+      expect([v.verbose, plain.verbose]).toEqual([true, false]);
+      expect(deviceSetKey(plain.devices, plain.info)).toBe(deviceSetKey(once.devices, once.info));
       // One loop on the host for this stream, started by the helper (sh -c with the loop's script).
       const ps = (await r.run(['sh', '-c', "ps -eo args | grep -c '^sh -c n=.1' || true"])).stdout.trim();
       expect(Number(ps)).toBeGreaterThanOrEqual(1);

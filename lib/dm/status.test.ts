@@ -52,6 +52,8 @@ describe('dmsetup status parser', () => {
 
   it('reads "No devices found" as none, and refuses garbage', () => {
     expect(parseDmsetupStatus('No devices found\n')).toEqual([]);
+    // A device without a live table (recorded in the lab after `dmsetup create --notable cowherdtest`): "NAME: ".
+    expect(parseDmsetupStatus('cowherdtest: \nvg-lv: 0 2048 linear \n').map((d) => d.name)).toEqual(['vg-lv']);
     expect(() => parseDmsetupStatus('vg-s: 0 8 snapshot 12/abc 4\n')).toThrow(/used\/total/);
     expect(() => parseDmsetupStatus('not a status line\n')).toThrow(/cannot read/);
   });

@@ -112,7 +112,9 @@ export function parseDmsetupStatus(stdout: string): DmDevice[] {
   const byName = new Map<string, DmDevice>();
   for (const raw of stdout.split('\n')) {
     const line = raw.trimEnd();
-    if (line === '' || line === 'No devices found') continue;
+    // "NAME:" alone: a device without a live table (as `dmsetup create --notable` leaves one; -v says "Tables
+    // present: None"): no target, so no figure and no part of the device set, as in the verbose output.
+    if (line === '' || line === 'No devices found' || /^\S+:$/.test(line)) continue;
     const m = /^(\S+): (\d+) (\d+) (\S+)(?: (.*))?$/.exec(line);
     if (!m) throw new DmParseError(`dmsetup status: cannot read line ${JSON.stringify(line)}`);
     const [, name = '', , length = '0', type = '', params = ''] = m;

@@ -126,7 +126,7 @@ export async function refreshInventory(hostId: string, maxAgeMs = 1000): Promise
 async function baselinePoll(s: HostState, runner: HostRunner): Promise<DmAtFullRead | null> {
   try {
     const startedAt = Date.now();
-    const p = parseDmsetupStatusVerbose(await readDm(s, runner));
+    const p = await readDm(s, runner, true);
     s.seen = { devices: p.devices, info: p.info, key: deviceSetKey(p.devices, p.info), startedAt };
     return s.seen;
   } catch {
@@ -205,14 +205,14 @@ export async function pollHost(hostId: string): Promise<PollKind> {
 
   const started = new Date();
   const t0 = performance.now();
-  let stdout: string;
+  let poll: DmRead;
   try {
-    stdout = await readDm(s, runnerFor(host));
+    // With -v (every device's UUID afresh) when the slow interval comes round; plain `dmsetup status` otherwise.
+    poll = await readDm(s, runnerFor(host), kind !== 'fast');
   } catch (e) {
     s.lastError = { message: (e as Error).message, at: new Date().toISOString() };
     throw e;
   }
-  const poll = parseDmsetupStatusVerbose(stdout);
   const key = deviceSetKey(poll.devices, poll.info);
   s.seen = { devices: poll.devices, info: poll.info, key, startedAt: started.getTime() };
   if (!s.dm || key !== s.dm.key) return full(s.inflight ? 'full: joined a read in flight' : 'full: device set changed');
@@ -226,16 +226,19 @@ export async function pollHost(hostId: string): Promise<PollKind> {
   return kind;
 }
 
+type DmRead = { devices: DmDevice[]; info: DmInfo[] };
+
 /**
- * `dmsetup status -v` of a host: on an ssh host through its poll loop (one process start per poll instead of a
- * session, a shell, the helper and dmsetup: see DmPollStream); when the loop fails, the same command once, so a
- * broken loop costs one slower poll and never a figure. A local host runs the command (as cheap as the loop).
+ * Device-mapper's view of a host: on an ssh host through its poll loop (one process start per poll instead of a
+ * session, a shell, the helper and dmsetup; plain `dmsetup status` with the UUIDs of the last verbose poll unless
+ * `verbose`: see DmPollStream.read); when the loop fails, `dmsetup status -v` once, so a broken loop costs one slower
+ * poll and never a figure. A local host runs the command (as cheap as the loop).
  */
-async function readDm(s: HostState, runner: HostRunner): Promise<string> {
+async function readDm(s: HostState, runner: HostRunner, verbose = false): Promise<DmRead> {
   if (runner.transport === 'ssh') {
     s.stream ??= new DmPollStream(runner);
     try {
-      return await s.stream.poll(readTimeoutMs());
+      return await s.stream.read(readTimeoutMs(), { verbose });
     } catch (e) {
       s.stream.close();
       s.stream = undefined;
@@ -243,7 +246,7 @@ async function readDm(s: HostState, runner: HostRunner): Promise<string> {
       if (e instanceof CommandError && e.failure === 'timeout') throw e;
     }
   }
-  return (await runRead(runner, dmStatusArgv(), readTimeoutMs())).stdout;
+  return parseDmsetupStatusVerbose((await runRead(runner, dmStatusArgv(), readTimeoutMs())).stdout);
 }
 
 /**
