@@ -65,7 +65,7 @@ class LoopProcess {
   private readonly ac = new AbortController();
   /** The answer so far, one character per byte (latin1), so a marker is found whatever bytes stand around it. */
   private carry = '';
-  private pending?: { req: LoopRequest; resolve: (out: string) => void; reject: (e: Error) => void };
+  private pending?: { req: LoopRequest; end: RegExp; resolve: (out: string) => void; reject: (e: Error) => void };
   private endError?: Error;
   private readonly hostId: string;
 
@@ -91,9 +91,8 @@ class LoopProcess {
   private match(from: number): void {
     const p = this.pending;
     if (!p) return;
-    const re = new RegExp(p.req.end.source, 'g');
-    re.lastIndex = from;
-    const m = re.exec(this.carry);
+    p.end.lastIndex = from;
+    const m = p.end.exec(this.carry);
     if (!m) return;
     const out = Buffer.from(this.carry.slice(0, m.index), 'latin1').toString('utf8');
     this.carry = this.carry.slice(m.index + m[0].length);
@@ -113,6 +112,8 @@ class LoopProcess {
       timer.unref();
       this.pending = {
         req,
+        // Global, so that a search starts where the last chunk's left off (lastIndex).
+        end: new RegExp(req.end.source, 'g'),
         resolve: (out) => {
           clearTimeout(timer);
           resolve(out);

@@ -21,7 +21,7 @@
  */
 import { createHash } from 'node:crypto';
 import { shellQuote } from './quote';
-import { inventoryLoopScript, inventoryScript } from '@/lib/inventory/batch';
+import { inventoryLoopScript, inventoryScript, UUID_CASE } from '@/lib/inventory/batch';
 import { lvsArgv, vgsArgv, LVS_FIELDS, PVS_FIELDS, VGS_FIELDS, LV_TIME_FORMAT } from '@/lib/lvm/commands';
 import { RESERVED_LV_PREFIXES, RESERVED_LV_SUBSTRINGS, validateLvName, validateLvmTag, validateVgName } from '@/lib/lvm/names';
 import { DM_POLL_LOOP, dmStatusArgv } from '@/lib/dm/commands';
@@ -83,8 +83,6 @@ interface Kind {
 const LINE_WORD = /^[A-Za-z0-9._+/:@=,-]+$/;
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const URI_RE = /^[a-z][a-z0-9+.-]*:\/\/[A-Za-z0-9_/.,:=@+-]*$/;
-const H = '[0-9a-f]';
-const UUID_SH = `${H.repeat(8)}-${H.repeat(4)}-${H.repeat(4)}-${H.repeat(4)}-${H.repeat(12)}`;
 
 const lvOk = (lv: string) => validateLvName(lv) === null;
 const vgOk = (vg: string) => validateVgName(vg) === null;
@@ -116,7 +114,7 @@ export const KINDS: Record<KindName, Kind> = {
     ts: (v: string) => v.startsWith('/dev/') && vglvOk(v.slice(5)),
     sh: 'case $1 in /dev/*) k_vglv "${1#/dev/}";; *) return 1;; esac',
   },
-  uuid: { ts: (v: string) => UUID_RE.test(v), sh: `case $1 in ${UUID_SH}) return 0;; esac; return 1` },
+  uuid: { ts: (v: string) => UUID_RE.test(v), sh: `case $1 in ${UUID_CASE}) return 0;; esac; return 1` },
   uri: {
     ts: (v: string) => URI_RE.test(v) && v.length <= 1024,
     sh: "case $1 in [a-z]*://*) ;; *) return 1;; esac; s=${1%%://*}; case $s in *[!a-z0-9+.-]*) return 1;; esac; case ${1#*://} in *[!A-Za-z0-9_/.,:=@+-]*) return 1;; esac; [ ${#1} -le 1024 ]",

@@ -49,8 +49,6 @@ export interface BatchSpec {
   lvs: readonly string[];
   /** virsh connection URI; null to skip libvirt. */
   libvirtUri: string | null;
-  /** `dmsetup status -v`: the device set and fill of the same moment, so the fast poll knows what it starts from. */
-  dm?: readonly string[];
   /**
    * The UUIDs of the domains that ran at the last read: their XML (for the agent channel's state) is read by the
    * same virsh process as everything else instead of after a `virsh list`. A guest started since then shows its
@@ -79,7 +77,7 @@ type VirshPart = 'domstats' | 'uuids' | 'agents';
 export function inventoryScript(spec: BatchSpec): string {
   const { nonce } = spec;
   if (!NONCE.test(nonce)) throw new Error('inventory script: invalid nonce');
-  const names = ['vgs', 'lvs', ...(spec.dm ? ['dm'] : [])];
+  const names = ['vgs', 'lvs'];
   const lines = [
     'set -u',
     'umask 077',
@@ -103,7 +101,6 @@ export function inventoryScript(spec: BatchSpec): string {
     `sec vgs ${shellJoin(spec.vgs)} &`,
     `sec lvs ${shellJoin(spec.lvs)} &`,
   ];
-  if (spec.dm) lines.push(`sec dm ${shellJoin(spec.dm)} &`);
   if (!spec.libvirtUri) {
     lines.push('wait', `out ${names.join(' ')}`);
     return lines.join('\n');

@@ -1,8 +1,6 @@
 import { CommandError, type HostRunner } from '@/lib/host/types';
 import { DEFAULT_LIBVIRT_URI } from '@/lib/libvirt/commands';
 import { domainsFromDomstats } from '@/lib/libvirt/parse';
-import { deviceSetKey, fillFromDm, parseDmsetupStatusVerbose, type DmDevice, type DmInfo } from '@/lib/dm/status';
-import { applyFill, knownLvs } from '@/lib/dm/apply';
 import { lvsArgv, vgsArgv } from '@/lib/lvm/commands';
 import { buildLvmModel } from '@/lib/lvm/model';
 import { parseLvs, parseVgs } from '@/lib/lvm/reports';
@@ -62,22 +60,8 @@ function required(sections: Map<string, Section>, name: string): Section {
   return s;
 }
 
-/** What device-mapper showed at the moment of a full read: the fast poll compares its device set with this. */
-export interface DmAtFullRead {
-  devices: DmDevice[];
-  info: DmInfo[];
-  /** deviceSetKey() of the devices: a poll with another key means something changed that only lvs can tell. */
-  key: string;
-}
-
 export interface FullRead {
   inventory: Inventory;
-  /**
-   * Device-mapper's view of the same moment when the answer has a `dm` section (recorded output, the script with
-   * BatchSpec.dm); null when that section failed; absent when there is none. Cowherd's own reads have none: the
-   * monitor takes its baseline from a poll started before the read (see refreshInventory).
-   */
-  dm?: DmAtFullRead | null;
 }
 
 /** Turn the output of the inventory script into an Inventory (pure: unit-tested on recorded output). */
@@ -85,13 +69,7 @@ export function parseInventory(host: string, stdout: string, durationMs: number,
   return parseFullRead(host, stdout, durationMs, collectedAt).inventory;
 }
 
-function parseDmSection(section: Section | undefined): DmAtFullRead | null {
-  if (!section || section.exitCode !== 0) return null;
-  const { devices, info } = parseDmsetupStatusVerbose(section.stdout);
-  return { devices, info, key: deviceSetKey(devices, info) };
-}
-
-/** The inventory and the device-mapper state of the same full read. */
+/** The inventory of a full read's answer (its nonce checked when given). */
 export function parseFullRead(host: string, stdout: string, durationMs: number, collectedAt = new Date(), expectedNonce?: string): FullRead {
   const { nonce, sections } = splitSections(stdout, expectedNonce);
   const model = buildLvmModel(parseVgs(required(sections, 'vgs').stdout), parseLvs(required(sections, 'lvs').stdout));
@@ -136,15 +114,7 @@ export function parseFullRead(host: string, stdout: string, durationMs: number, 
     fullReadAt: collectedAt.toISOString(),
     durationMs: Math.round(durationMs),
   };
-  if (!sections.has('dm')) return { inventory };
-  const dm = parseDmSection(sections.get('dm'));
-  // lvs and dmsetup ran at the same time; a fill that moved between the two is taken from dmsetup, so that the
-  // next poll's figures continue from the same source.
-  if (dm) {
-    const fill = fillFromDm(dm.devices, dm.info, knownLvs(inventory));
-    return { inventory: applyFill(inventory, fill, inventory.collectedAt), dm };
-  }
-  return { inventory, dm: null };
+  return { inventory };
 }
 
 /**

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { deviceSetKey, parseDmsetupStatusVerbose } from '@/lib/dm/status';
 import { buildLvmModel } from '@/lib/lvm/model';
 import { parseLvs } from '@/lib/lvm/reports';
 import type { Inventory } from './types';
@@ -12,12 +11,8 @@ const fixture = (f: string) => readFileSync(path.join(import.meta.dirname, '../d
 const DM = fixture('dmsetup-status-verbose-mixed.txt');
 const model = buildLvmModel([], parseLvs(fixture('lvs-mixed.json')));
 const inventoryAt = (at: number): Inventory => ({ host: 'lab', vgs: [], lvs: model.lvs, domains: [], libvirt: 'ok', collectedAt: new Date(at).toISOString(), durationMs: 1 });
-const dmOf = (text: string) => {
-  const p = parseDmsetupStatusVerbose(text);
-  return { ...p, key: deviceSetKey(p.devices, p.info) };
-};
 
-const reads: { resolve: (r: { inventory: Inventory; dm?: ReturnType<typeof dmOf> }) => void }[] = [];
+const reads: { resolve: (r: { inventory: Inventory }) => void }[] = [];
 /** The order of host reads: 'dm' (a poll) and 'full'. */
 const calls: string[] = [];
 let dmText = DM;
@@ -55,7 +50,7 @@ beforeEach(async () => {
   // The first read of a host is a full one, waited for.
   const first = pollHost('lab');
   await flush();
-  reads[0]?.resolve({ inventory: inventoryAt(Date.now()), dm: dmOf(DM) });
+  reads[0]?.resolve({ inventory: inventoryAt(Date.now()) });
   expect(await first).toBe('full: first read');
 });
 
@@ -81,7 +76,7 @@ describe('pollHost', () => {
     expect(reads).toHaveLength(2);
     expect(snap()?.cowPercent).toBe(79.35);
     // It ends with what lvs saw when it started (6184/16384 = 37.74 %): the newer poll's fill is kept.
-    reads[1]?.resolve({ inventory: inventoryAt(Date.now()), dm: dmOf(DM) });
+    reads[1]?.resolve({ inventory: inventoryAt(Date.now()) });
     await flush();
     expect(snap()?.cowPercent).toBe(79.35);
   });
@@ -97,22 +92,26 @@ describe('pollHost', () => {
     const pollAt = Date.parse(lastInventory('lab')!.collectedAt);
     expect(pollAt).toBeGreaterThanOrEqual(before);
     // The read ends (seconds later on a busy host) with what lvs saw at its start, stamped with that start.
-    reads[1]?.resolve({ inventory: { ...inventoryAt(readStart), fullReadAt: new Date(readStart).toISOString() }, dm: dmOf(DM) });
+    reads[1]?.resolve({ inventory: { ...inventoryAt(readStart), fullReadAt: new Date(readStart).toISOString() } });
     await flush();
     expect(snap()?.cowPercent).toBe(79.35);
     expect(Date.parse(lastInventory('lab')!.collectedAt)).toBe(pollAt);
     expect(lastInventory('lab')!.fullReadAt).toBe(new Date(readStart).toISOString());
   });
 
-  it('a full read that saw another device set than the newer poll keeps its own time', async () => {
-    settings.COWHERD_INVENTORY_MS = 0;
+  it('a full read whose baseline is another device set than the newer poll keeps its own time', async () => {
     const readStart = Date.now();
-    expect(await pollHost('lab')).toBe('fast, full read started');
-    await new Promise((r) => setTimeout(r, 20));
-    expect(await pollHost('lab')).toBe('fast');
-    const resized = DM.replace('0 32768 snapshot 6184/16384 40', '0 65536 snapshot 6184/32768 40');
-    reads[1]?.resolve({ inventory: inventoryAt(readStart), dm: dmOf(resized) });
+    // A poll sees a resized device: the read it starts has that set as its baseline.
+    dmText = DM.replace('0 32768 snapshot 6184/16384 40', '0 65536 snapshot 6184/32768 40');
+    const changed = pollHost('lab');
     await flush();
+    expect(reads).toHaveLength(2);
+    await new Promise((r) => setTimeout(r, 20));
+    // The device is back as it was before the read ends: a poll of the old set is published meanwhile.
+    dmText = DM;
+    expect(await pollHost('lab')).toBe('fast');
+    reads[1]?.resolve({ inventory: inventoryAt(readStart) });
+    expect(await changed).toBe('full: device set changed');
     expect(Date.parse(lastInventory('lab')!.collectedAt)).toBe(readStart);
   });
 
@@ -124,7 +123,7 @@ describe('pollHost', () => {
     const p = pollHost('lab');
     expect(await settled(p)).toBe(false);
     expect(reads).toHaveLength(2); // joined the read in flight, no third one
-    reads[1]?.resolve({ inventory: inventoryAt(Date.now()), dm: dmOf(dmText) });
+    reads[1]?.resolve({ inventory: inventoryAt(Date.now()) });
     expect(await p).toBe('full: joined a read in flight');
   });
 });

@@ -8,8 +8,8 @@ vi.mock('@/lib/host', () => ({ runnerFor: () => ({}) }));
 vi.mock('@/lib/env', () => ({ env: () => ({ COWHERD_COMMAND_TIMEOUT_S: 60, COWHERD_POLL_MS: 5000 }) }));
 vi.mock('./collect', () => ({
   collectFullRead: (host: string) =>
-    new Promise<{ inventory: Inventory; dm: null }>((resolve) => {
-      reads.push({ resolve: (inv) => resolve({ inventory: { ...inv, host }, dm: null }) });
+    new Promise<{ inventory: Inventory }>((resolve) => {
+      reads.push({ resolve: (inv) => resolve({ inventory: { ...inv, host } }) });
     }),
   // The baseline poll before a host's first read (an empty device set).
   runRead: () => Promise.resolve({ stdout: '', stderr: '', exitCode: 0 }),

@@ -7,21 +7,29 @@ import { applyFill, knownLvs } from '@/lib/dm/apply';
 import { dmStatusArgv } from '@/lib/dm/commands';
 import { DmPollStream } from '@/lib/dm/poll-stream';
 import { deviceSetKey, fillFromDm, parseDmsetupStatusVerbose, type DmDevice, type DmInfo } from '@/lib/dm/status';
-import { collectFullRead, collectVolume, FullReadStream, runRead, type DmAtFullRead } from './collect';
+import { collectFullRead, collectVolume, FullReadStream, runRead } from './collect';
 import { CommandError, type HostRunner } from '@/lib/host/types';
 import type { HostStatus, Inventory } from './types';
+
+/** A device set the polls compare with: a poll with another key means something changed that only lvs can tell. */
+interface DmBaseline {
+  devices: DmDevice[];
+  info: DmInfo[];
+  /** deviceSetKey() of the devices. */
+  key: string;
+}
 
 interface HostState {
   last?: Inventory;
   lastError?: { message: string; at: string };
   inflight?: Promise<Inventory>;
   /**
-   * The device set the polls compare with: that of a poll started before the last full read (or of the read
-   * itself, for an answer with a dm section); null when the host has no usable dmsetup.
+   * The device set the polls compare with: that of a poll started before the last full read; null when the host
+   * has no usable dmsetup.
    */
-  dm?: DmAtFullRead | null;
+  dm?: DmBaseline | null;
   /** The newest poll's device set, whether or not it matched (the next full read's baseline). */
-  seen?: DmAtFullRead & { startedAt: number };
+  seen?: DmBaseline & { startedAt: number };
   /** When the last full read started (ms). */
   fullAt?: number;
   /** This host's share of the slow interval (slowIntervalFactor): hosts started together do not stay in step. */
@@ -95,8 +103,8 @@ export async function refreshInventory(hostId: string, maxAgeMs = 1000): Promise
     // The device set the next polls compare with: the newest poll's, taken BEFORE the read starts (see below).
     const baseline = s.seen ?? (await baselinePoll(s, runner));
     const started = Date.now();
-    const { inventory, dm } = await collectFullRead(hostId, runner, readTimeoutMs(), host.libvirtUri, agentUuids, stream);
-    s.dm = dm !== undefined ? dm : baseline;
+    const { inventory } = await collectFullRead(hostId, runner, readTimeoutMs(), host.libvirtUri, agentUuids, stream);
+    s.dm = baseline;
     s.fullAt = started;
     const next = withNewerPoll(inventory, s.dm, s.lastPoll, started);
     publish(s, next);
@@ -123,7 +131,7 @@ export async function refreshInventory(hostId: string, maxAgeMs = 1000): Promise
  * the next poll reads in full again: a change is never missed, at worst read twice (a change made just before a
  * read, such as a job's own, is seen by that read and again by the read the next poll starts).
  */
-async function baselinePoll(s: HostState, runner: HostRunner): Promise<DmAtFullRead | null> {
+async function baselinePoll(s: HostState, runner: HostRunner): Promise<DmBaseline | null> {
   try {
     const startedAt = Date.now();
     const p = await readDm(s, runner, true);
@@ -141,7 +149,7 @@ async function baselinePoll(s: HostState, runner: HostRunner): Promise<DmAtFullR
  * seconds on a busy host does not make the host's figures look that much older than they are. (With another device
  * set the poll's time is not claimed: the next poll reads in full anyway.)
  */
-export function withNewerPoll(inventory: Inventory, dm: DmAtFullRead | null, poll: HostState['lastPoll'], started: number): Inventory {
+export function withNewerPoll(inventory: Inventory, dm: DmBaseline | null, poll: HostState['lastPoll'], started: number): Inventory {
   if (!poll || poll.startedAt <= started) return inventory;
   const sameSet = dm !== null && deviceSetKey(poll.devices, poll.info) === dm.key;
   const at = sameSet ? new Date(poll.startedAt).toISOString() : inventory.collectedAt;
